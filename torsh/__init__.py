@@ -1,0 +1,41 @@
+"""torsh: a deep-learning framework with PyTorch's API, defined by a readable reference.
+
+`import torsh as torch` should feel like PyTorch. Every op is declared once in `torsh/ops`
+(meta, pure-Python reference, gradient); this module only gathers the public names.
+"""
+from __future__ import annotations
+
+from ._core.dtype import (bfloat16, can_cast, dtype, finfo, float16, float32,  # noqa: F401
+                          float64, get_default_dtype, iinfo, int8, int16, int32, int64,
+                          promote_types, set_default_dtype, uint8)
+from ._core.dtype import bool_ as bool  # noqa: F401
+from ._core.device import device  # noqa: F401
+from ._core.shape import Size  # noqa: F401
+from .tensor import Tensor, install_methods
+from . import errors  # noqa: F401
+from . import ops as _ops
+from . import autograd, backends  # noqa: F401
+from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
+from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled  # noqa: F401
+
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+cfloat = None
+
+install_methods(_ops.METHODS)
+globals().update(_ops.PUBLIC)
+
+
+def is_tensor(obj) -> "bool":
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> "bool":
+    return input.dtype.is_floating_point
+
+
+def numel(input) -> "int":
+    return input.numel()
+
+
+__version__ = "0.1.0"

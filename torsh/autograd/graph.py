@@ -1,0 +1,186 @@
+"""The autograd graph: nodes, the edges between them, saved tensors and hooks.
+
+A node stands for one op call. `next_functions[i]` is the edge to whatever produced input i:
+another node and which of its outputs, an `AccumulateGrad` for a leaf, or None when input i
+needs no gradient. Saved tensors remember their storage version; if it changed before backward,
+the engine refuses, naming the op.
+"""
+from __future__ import annotations
+
+import itertools
+import traceback
+
+from .._core.errors import AutogradError
+from .grad_mode import is_grad_enabled
+
+_sequence = itertools.count()
+_anomaly = {"enabled": False, "check_nan": True}
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.strip("_").split("_"))
+
+
+class Node:
+    """One recorded op call: how to turn output gradients into input gradients."""
+
+    def __init__(self, name: str, next_functions: tuple, num_outputs: int = 1):
+        self._name = name
+        self.next_functions = next_functions
+        self.num_outputs = num_outputs
+        self.sequence_nr = next(_sequence)
+        self.pre_hooks: dict[int, list] = {}   # output index -> hooks on that output's grad
+        self.hooks: list = []                  # hooks(grad_inputs, grad_outputs)
+        self.metadata: dict = {}
+        self.output_meta: list = []            # (shape, dtype, device) per output
+        self.input_meta: list = []             # (shape, dtype) per input, for reduction/cast
+        self.stack = traceback.format_stack()[:-3] if _anomaly["enabled"] else None
+
+    def name(self) -> str:
+        return self._name
+
+    def apply(self, *grads):
+        raise NotImplementedError
+
+    def register_hook(self, fn):
+        self.hooks.append(fn)
+        return _Handle(self.hooks, fn)
+
+    def register_prehook(self, fn):
+        return _add_hook(self.pre_hooks, 0, fn)
+
+    def __call__(self, *grads):
+        return self.apply(*grads)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object>"
+
+
+class OpNode(Node):
+    """The node of a torsh op: runs the op's backward formula on the saved context."""
+
+    def __init__(self, op, ctx, next_functions, num_outputs):
+        super().__init__(_camel(op.name) + "Backward0", next_functions, num_outputs)
+        self.op = op
+        self.ctx = ctx
+
+    def apply(self, *grads):
+        if self.ctx is None:
+            raise AutogradError(
+                f"Trying to backward through the graph a second time (or directly access "
+                f"saved tensors after they have already been freed) at {self.name()}. Specify "
+                f"retain_graph=True if you need to backward through the graph a second time.")
+        self.ctx.check_versions(self.name())
+        result = self.op.backward(self.ctx, *grads)
+        return result if isinstance(result, tuple) else (result,)
+
+    def release(self) -> None:
+        self.ctx = None
+
+
+class AccumulateGrad(Node):
+    """The sink for a leaf: adds the incoming gradient into `leaf.grad`."""
+
+    def __init__(self, variable):
+        super().__init__("AccumulateGrad", ())
+        self.variable = variable
+
+    def apply(self, grad):
+        accumulate(self.variable, grad)
+        return ()
+
+
+def accumulate(tensor, grad) -> None:
+    if grad is None:
+        return
+    if tensor.grad is None:
+        tensor.grad = grad if is_grad_enabled() else grad.detach()
+        if tensor.grad is grad and grad._base is not None and not is_grad_enabled():
+            tensor.grad = grad.clone()
+    elif is_grad_enabled():
+        tensor.grad = tensor.grad + grad
+    else:
+        tensor.grad = (tensor.grad + grad).detach()
+
+
+class Context:
+    """What an op node keeps for its backward: saved tensors, params and input facts."""
+
+    def __init__(self, inputs, params, input_shapes, input_dtypes, needs_input_grad):
+        self.inputs = inputs
+        self.params = params
+        self.input_shapes = input_shapes
+        self.input_dtypes = input_dtypes
+        self.needs_input_grad = needs_input_grad
+        self.output = None
+        self.outputs = ()
+        self._versions: list = []
+
+    def save_versions(self) -> None:
+        saved = list(self.inputs or ()) + list(self.outputs or ())
+        self._versions = [(t, t._version) for t in saved if t is not None]
+
+    def check_versions(self, node_name: str) -> None:
+        for tensor, version in self._versions:
+            if tensor._version != version:
+                raise AutogradError(
+                    f"one of the variables needed for gradient computation has been modified "
+                    f"by an inplace operation: [torsh.{tensor.dtype.name} {list(tensor.shape)}], "
+                    f"which is used by {node_name}, is at version {tensor._version}; expected "
+                    f"version {version} instead.")
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["params"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def gradient_edge(tensor):
+    """The (node, output index) that gradients for `tensor` flow into, or None."""
+    if tensor.grad_fn is not None:
+        return (tensor.grad_fn, tensor._output_nr)
+    if tensor.requires_grad:
+        if tensor._accumulator is None:
+            tensor._accumulator = AccumulateGrad(tensor)
+        return (tensor._accumulator, 0)
+    return None
+
+
+# ------------------------------------------------------------ hooks
+
+class _Handle:
+    def __init__(self, hooks: list, fn):
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self) -> None:
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+
+def _add_hook(table: dict, index: int, fn):
+    hooks = table.setdefault(index, [])
+    hooks.append(fn)
+    return _Handle(hooks, fn)
+
+
+def register_tensor_hook(tensor, hook):
+    """Call `hook(grad)` when the gradient of `tensor` is computed; a non-None return replaces it."""
+    if not tensor.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    node, index = gradient_edge(tensor)
+    return _add_hook(node.pre_hooks, index, hook)
+
+
+def retain_grad(tensor) -> None:
+    if tensor.is_leaf or tensor._retains_grad:
+        return
+    if not tensor.requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    tensor._retains_grad = True
+    node, index = gradient_edge(tensor)
+
+    def keep(grad):
+        accumulate(tensor, grad)
+    keep.retains_grad = True
+    _add_hook(node.pre_hooks, index, keep)

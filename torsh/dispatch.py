@@ -1,0 +1,220 @@
+"""dispatch: the one road every op call takes.
+
+    dispatch(op, *inputs, **params)
+      1. wrap Python scalars as 0-d tensors that rank lowest in promotion;
+      2. check that tensors share a device (DeviceMismatch);
+      3. promote dtypes by the op's promotion kind and cast the inputs;
+      4. run the op's meta: output shapes and dtypes, or the error for bad input;
+      5. pick the kernel: the device's backends in order, else the op's decomposition, else
+         (GPU devices) a round trip through the CPU; record which path served;
+      6. record the autograd node when gradients are on and some input requires them.
+
+View ops stop after step 4 and build a tensor over the input's storage. In-place ops run the
+out-of-place op and write the result back (`dispatch_inplace`).
+"""
+from __future__ import annotations
+
+from . import backends
+from ._core import dtype as dt
+from ._core.errors import AutogradError, DeviceMismatch, DTypeRuntimeError, ShapeMismatch
+from ._core.storage import Storage
+from .autograd.graph import Context, OpNode, gradient_edge
+from .autograd.grad_mode import is_grad_enabled, no_grad
+from .ops._op import PROMOTE_INT_TO_FLOAT, Op, Out
+from .tensor import Tensor
+
+
+def scalar_tensor(value, dtype: dt.dtype | None = None, device=None) -> Tensor:
+    """A 0-d tensor holding a Python number, marked as a wrapped scalar for promotion."""
+    dtype = dtype or dt.scalar_dtype(value)
+    tensor = Tensor(Storage(dt.round_to([value], dtype)), (), dtype=dtype)
+    if device is not None and device.type != "cpu":
+        tensor = tensor.to(device)
+    tensor._wrapped_number = True
+    return tensor
+
+
+def _as_tensors(op: Op, args) -> list[Tensor]:
+    device = next((a.device for a in args if isinstance(a, Tensor)), None)
+    result = []
+    for arg in args:
+        if isinstance(arg, Tensor):
+            result.append(arg)
+        elif isinstance(arg, (bool, int, float)) or hasattr(arg, "dtype") and not callable(arg):
+            result.append(scalar_tensor(_python_number(arg, op), device=device))
+        else:
+            raise TypeError(f"{op.name}(): expected a Tensor or a number, got "
+                            f"{type(arg).__name__}")
+    return result
+
+
+def _python_number(value, op: Op):
+    import numpy as np
+    if isinstance(value, np.generic) and value.ndim == 0:
+        return value.item()
+    if isinstance(value, (bool, int, float)):
+        return value
+    raise TypeError(f"{op.name}(): expected a Tensor or a number, got {type(value).__name__}")
+
+
+def _check_devices(op: Op, inputs: list[Tensor]) -> None:
+    devices = {t.device for t in inputs if not (t._wrapped_number or t.ndim == 0)}
+    if len(devices) > 1:
+        names = ", ".join(sorted(str(d) for d in devices))
+        raise DeviceMismatch(f"{op.name}: Expected all tensors to be on the same device, but "
+                             f"found at least two devices, {names}!")
+
+
+def promoted_dtype(op: Op, inputs: list[Tensor]) -> dt.dtype:
+    """The dtype the op computes in, from its promotion kind (see `ops._op`)."""
+    operands = [dt.Operand(t.dtype, 0 if t._wrapped_number else (2 if t.ndim else 1))
+                for t in inputs]
+    common = dt.result_type_of(operands)
+    if op.promote == PROMOTE_INT_TO_FLOAT and not common.is_floating_point:
+        common = dt.get_default_dtype()
+    return common
+
+
+def _promote(op: Op, inputs: list[Tensor]) -> list[Tensor]:
+    if op.promote is None or not inputs:
+        return inputs
+    positions = op.extra.get("promoted", range(len(inputs)))
+    common = promoted_dtype(op, [inputs[i] for i in positions])
+    return [_cast_keeping_rank(t, common) if i in positions and t.dtype is not common else t
+            for i, t in enumerate(inputs)]
+
+
+def _cast_keeping_rank(tensor: Tensor, dtype: dt.dtype) -> Tensor:
+    cast = tensor.to(dtype)
+    cast._wrapped_number = tensor._wrapped_number
+    return cast
+
+
+def _run_kernel(op: Op, inputs: list[Tensor], outs: tuple, params: dict):
+    device = inputs[0].device if inputs else params.get("device") or backends.Device("cpu")
+    chain = backends.chain_for(device)
+    for rank, backend in enumerate(chain):
+        if any(t.dtype not in backend.dtypes for t in inputs):
+            continue
+        kernel = backend.kernel(op)
+        if kernel is not None:
+            backends.record(op.name, backend.name, "native" if rank == 0 else "reference")
+            result = kernel(inputs, outs, **params)
+            return result if isinstance(result, tuple) else (result,)
+    if op.decompose is not None:
+        backends.record(op.name, chain[0].name, "decomposition")
+        with no_grad():
+            result = op.decompose(*inputs, **params)
+        return result if isinstance(result, tuple) else (result,)
+    if device.type != "cpu":
+        backends.record(op.name, chain[0].name, "cpu-roundtrip")
+        host = _run_kernel(op, [t.cpu() for t in inputs], outs, params)
+        return tuple(t.to(device) for t in host)
+    raise DTypeRuntimeError(f"{op.name}: no kernel on {chain[0].name} for dtypes "
+                            f"{[t.dtype.name for t in inputs]}")
+
+
+def _requires_grad(inputs) -> bool:
+    return is_grad_enabled() and any(t._requires_grad or t.grad_fn is not None for t in inputs)
+
+
+def _record(op: Op, inputs: list[Tensor], outputs: tuple, params: dict) -> None:
+    """Attach an autograd node to the outputs (the op's backward, with what it saved)."""
+    needs = tuple(t.requires_grad for t in inputs)
+    ctx = Context(tuple(inputs) if op.saves_inputs else None, params,
+                  tuple(t._shape for t in inputs), tuple(t.dtype for t in inputs), needs)
+    edges = tuple(gradient_edge(t) if need else None for t, need in zip(inputs, needs))
+    node = OpNode(op, ctx, edges, len(outputs))
+    node.input_meta = [(t._shape, t.dtype) for t in inputs]
+    node.output_meta = [(o._shape, o.dtype, o.device) for o in outputs]
+    differentiable = op.differentiable_outputs
+    for i, out in enumerate(outputs):
+        if (differentiable is None or i in differentiable) and out.dtype.is_floating_point:
+            out.grad_fn, out._output_nr, out._requires_grad = node, i, True
+    if op.saves_output:
+        ctx.outputs = outputs
+        ctx.output = outputs[0]
+    ctx.save_versions()
+
+
+def dispatch(op: Op, *args, **params):
+    """Run `op` on `args` (tensors or numbers) with keyword `params`; see the module doc."""
+    inputs = _as_tensors(op, args)
+    _check_devices(op, inputs)
+    inputs = _promote(op, inputs)
+    outs = op.meta(*inputs, **params)
+    single = isinstance(outs, Out)
+    outs = (outs,) if single else tuple(outs)
+    if op.is_view:
+        outputs = (_make_view(op, inputs[0], params),)
+    else:
+        outputs = _run_kernel(op, inputs, outs, params)
+    if op.backward is not None and _requires_grad(inputs):
+        _record(op, inputs, outputs, params)
+    return outputs[0] if single else outputs
+
+
+def _make_view(op: Op, source: Tensor, params: dict) -> Tensor:
+    shape, stride, offset = op.view(source, **params)
+    view = Tensor(source._storage, shape, stride, offset, source.dtype)
+    view._base = source._base if source._base is not None else source
+    return view
+
+
+# ------------------------------------------------------------ in-place ops
+
+def check_inplace_target(tensor: Tensor, op_name: str) -> None:
+    if is_grad_enabled() and tensor.is_leaf and tensor.requires_grad:
+        raise AutogradError(f"{op_name}: a leaf Variable that requires grad is being used in "
+                            f"an in-place operation.")
+    base = tensor._base
+    if is_grad_enabled() and base is not None and base.is_leaf and base.requires_grad:
+        raise AutogradError(f"{op_name}: a view of a leaf Variable that requires grad is being "
+                            f"used in an in-place operation.")
+    if any(stride == 0 and size > 1 for size, stride in zip(tensor._shape, tensor._stride)):
+        raise RuntimeError(f"{op_name}: unsupported operation: more than one element of the "
+                           f"written-to tensor refers to a single memory location. Please "
+                           f"clone() the tensor before performing the operation.")
+
+
+def dispatch_inplace(op: Op, self: Tensor, *args, **params) -> Tensor:
+    """`self.op_(...)`: compute op(self, ...) out of place, then write it into self."""
+    name = op.name + "_"
+    check_inplace_target(self, name)
+    recording = _requires_grad([self] + [a for a in args if isinstance(a, Tensor)])
+    source = self.clone() if recording and op.saves_inputs else self
+    result = dispatch(op, source, *args, **params)
+    write_into(self, result, name)
+    return self
+
+
+def write_into(self: Tensor, value: Tensor, op_name: str) -> None:
+    """Store `value` (same shape, castable dtype) in self's memory, carrying its history.
+
+    When self is a view, the write also becomes part of its base's history: the base's new
+    value is `as_strided_scatter(base, value)`, so gradients reach both the old base and value.
+    """
+    if tuple(value.shape) != tuple(self.shape):
+        raise ShapeMismatch(f"{op_name}: output with shape {list(self.shape)} doesn't match "
+                            f"the broadcast shape {list(value.shape)}")
+    if not dt.can_cast(value.dtype, self.dtype):
+        raise DTypeRuntimeError(f"{op_name}: result type {value.dtype.name} can't be cast to "
+                                f"the desired output type {self.dtype.name}")
+    recording = _requires_grad([self, value])
+    if recording and value.dtype is not self.dtype:
+        value = value.to(self.dtype)
+    backend = backends.chain_for(self.device)[0]
+    with no_grad():
+        data = value if value.dtype is self.dtype else value.to(self.dtype)
+        backend.write(self, data)
+    self._bump_version()
+    if not recording:
+        return
+    base = self._base
+    if base is None or base is self:
+        self.grad_fn, self._output_nr, self._requires_grad = value.grad_fn, value._output_nr, True
+        if value.grad_fn is None:   # value is a leaf: self now copies it
+            self.grad_fn = value.view_as(value).grad_fn
+        return
+    from .ops.movement import as_strided_scatter_history
+    as_strided_scatter_history(base, self, value)

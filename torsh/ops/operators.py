@@ -1,0 +1,58 @@
+"""Python operators on tensors, each mapped to the op that defines it.
+
+`a + b` is `add(a, b)`, `2 - a` is `sub(2, a)`, `a @ b` is `matmul(a, b)`, `a += b` is
+`a.add_(b)`, and so on. This table is the only place the mapping lives.
+"""
+from __future__ import annotations
+
+from ._op import METHODS, PUBLIC
+
+# operator -> (op name, in-place method)
+_BINARY = {
+    "add": ("add", "add_"), "sub": ("sub", "sub_"), "mul": ("mul", "mul_"),
+    "truediv": ("div", "div_"), "floordiv": ("floor_divide", "floor_divide_"),
+    "mod": ("remainder", "remainder_"), "pow": ("pow", "pow_"), "matmul": ("matmul", None),
+    "and": ("bitwise_and", "bitwise_and_"), "or": ("bitwise_or", "bitwise_or_"),
+    "xor": ("bitwise_xor", "bitwise_xor_"), "lshift": ("bitwise_left_shift",
+                                                        "bitwise_left_shift_"),
+    "rshift": ("bitwise_right_shift", "bitwise_right_shift_"),
+}
+_COMPARISONS = {"eq": "eq", "ne": "ne", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}
+
+
+def _forward(name):
+    return lambda self, other: PUBLIC[name](self, other)
+
+
+def _reflected(name):
+    def reflected(self, other):
+        if name == "matmul":
+            return PUBLIC[name](other, self)
+        from ..dispatch import scalar_tensor
+        if not hasattr(other, "dtype") or isinstance(other, (int, float, bool)):
+            other = scalar_tensor(other, device=self.device)
+        return PUBLIC[name](other, self)
+    return reflected
+
+
+def _inplace(method):
+    return lambda self, other: METHODS[method](self, other)
+
+
+def operator_methods() -> dict:
+    table = {}
+    for dunder, (name, inplace) in _BINARY.items():
+        table[f"__{dunder}__"] = _forward(name)
+        table[f"__r{dunder}__"] = _reflected(name)
+        if inplace:
+            table[f"__i{dunder}__"] = _inplace(inplace)
+    for dunder, name in _COMPARISONS.items():
+        table[f"__{dunder}__"] = _forward(name)
+    table["__neg__"] = lambda self: PUBLIC["neg"](self)
+    table["__pos__"] = lambda self: PUBLIC["positive"](self)
+    table["__abs__"] = lambda self: PUBLIC["abs"](self)
+    table["__invert__"] = lambda self: PUBLIC["bitwise_not"](self)
+    return table
+
+
+METHODS.update(operator_methods())
