@@ -129,10 +129,12 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
             if edge is None:
                 raise AutogradError("One of the differentiated Tensors does not require grad")
             captures.setdefault(edge, []).append(position)
-        needed = _needed(reachable, {node for node, _ in captures})
+        targets = {node for node, _ in captures}
+        needed = _needed(reachable, targets) | targets
     else:
         needed = reachable
     results = [None] * (len(inputs) if inputs is not None else 0)
+    strict_ancestors = _needed(reachable, {n for n, _ in captures}) if inputs is not None else ()
 
     ready = [(-node.sequence_nr, id(node), node) for node in root_nodes
              if dependencies.get(node, 0) == 0]
@@ -148,7 +150,7 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
             if isinstance(node, graph.AccumulateGrad):
                 runs = accumulate and (inputs is None or (node, 0) in captures)
             else:
-                runs = node in needed
+                runs = node in needed and (inputs is None or node in strict_ancestors)
             if runs:
                 input_grads = _apply(node, output_grads, create_graph)
             else:

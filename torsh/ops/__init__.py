@@ -1,15 +1,14 @@
 """THE REFERENCE: every op torsh has, one module per family.
 
-Importing this package declares every op (filling `OPS`, `PUBLIC` and `METHODS`). Modules:
-  unary, binary     elementwise math, from the scalar table in `_scalar`
-  reduce            reductions over dims
-  movement          views: reshape, permute, expand, slicing, ...
-  indexing          x[...], advanced indexing, gather, nonzero
-  matmul            matrix products
-  convert           casts, copies, device transfer
-  creation          tensors from data, ranges, constants
-  operators         Python operators mapped onto ops
+Importing this package imports every module in it, which declares every op (filling `OPS`,
+`PUBLIC` and `METHODS`). A new family is a new module here; nothing else needs editing.
+Modules starting with `_` are the shared machinery (the op record, arrays, scalar functions).
 """
-from . import (binary, convert, creation, indexing, matmul, movement, operators,  # noqa: F401
-               reduce, unary)
+import importlib
+import pkgutil
+
 from ._op import METHODS, OPS, PUBLIC  # noqa: F401
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    if not _module.startswith("_"):
+        importlib.import_module(f"{__name__}.{_module}")

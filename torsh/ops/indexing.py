@@ -360,3 +360,25 @@ def argwhere(input):
 
 
 METHODS["__contains__"] = lambda self, item: bool((self == item).any())
+
+
+@public("masked_fill")
+def masked_fill(input, mask, value):
+    """input with `value` where mask is True (value: a number or a 0-d tensor)."""
+    if mask.dtype is not dt.bool_:
+        raise DTypeRuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
+                                f"dtype {mask.dtype.name}")
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but "
+                               f"got tensor with {value.ndim} dimension(s).")
+        value = value.to(input.dtype)
+    else:
+        from ..dispatch import scalar_tensor
+        value = scalar_tensor(value, dtype=input.dtype)
+    return value.where(mask, input).expand(broadcast_shapes(input._shape, mask._shape))
+
+
+@method_only("masked_fill_")
+def masked_fill_(self, mask, value):
+    return self.copy_(masked_fill(self, mask, value))
