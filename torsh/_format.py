@@ -20,14 +20,14 @@ def _float_formatter(values: list[float]):
     finite = [abs(v) for v in values if math.isfinite(v)]
     if not finite:
         return lambda v: _special(v) or f"{v}"
-    if all(v == math.floor(v) for v in finite):
-        largest = max(finite)
-        if largest < 1e8:
-            return lambda v: _special(v) or f"{v:.0f}."
-        return lambda v: _special(v) or f"{v:.{PRECISION}e}"
     nonzero = [v for v in finite if v != 0]
-    largest, smallest = max(finite), min(nonzero) if nonzero else 0
-    if largest >= 1e8 or (nonzero and (smallest < 1e-4 or largest / smallest > 1000)):
+    largest, smallest = (max(nonzero), min(nonzero)) if nonzero else (0.0, 0.0)
+    spread = largest / smallest > 1000 if nonzero else False
+    if all(v == math.floor(v) for v in finite):
+        if largest > 1e8 or spread:
+            return lambda v: _special(v) or f"{v:.{PRECISION}e}"
+        return lambda v: _special(v) or f"{v:.0f}."
+    if largest > 1e8 or smallest < 1e-4 or spread:
         return lambda v: _special(v) or f"{v:.{PRECISION}e}"
     return lambda v: _special(v) or f"{v:.{PRECISION}f}"
 
@@ -64,7 +64,7 @@ def _render(nested, fmt, width: int, indent: int, ndim: int) -> str:
     if ndim == 0:
         return fmt(nested).rjust(width)
     if ndim == 1:
-        parts = ["..." if v is None else fmt(v).rjust(width) for v in nested]
+        parts = [" ..." if v is None else fmt(v).rjust(width) for v in nested]
         per_line = max(1, (LINE_WIDTH - indent) // (width + 2))
         lines = [", ".join(parts[i:i + per_line]) for i in range(0, len(parts), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
@@ -94,7 +94,8 @@ def format_tensor(tensor) -> str:
             fmt = lambda v: "True" if v else "False"  # noqa: E731
         else:
             fmt = lambda v: str(v)  # noqa: E731
-        width = max(len(fmt(v)) for v in values)
+        plain = [v for v in values if not (dtype.is_floating_point and _special(v))]
+        width = max(len(fmt(v)) for v in (plain or values))
         body = _render(nested, fmt, width, len("tensor("), tensor.ndim)
     if dtype not in (dt.get_default_dtype(), dt.int64, dt.bool_) or (
             tensor.numel() == 0 and dtype is not dt.get_default_dtype() and dtype is not dt.int64

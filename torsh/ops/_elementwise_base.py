@@ -45,18 +45,18 @@ def elementwise_meta(name: str, out_dtype: dt.dtype | None = None, accepts: str 
     return meta
 
 
-def _export(op: Op, function, inplace: bool, aliases=()) -> None:
+def _export(op: Op, function, inplace: bool, aliases=(), defaults=None) -> None:
     function.__name__ = op.name
     function.__doc__ = op.doc
     for name in (op.name,) + tuple(aliases):
         PUBLIC[name] = METHODS[name] = function
         if inplace:
-            METHODS[name + "_"] = _inplace_method(op)
+            METHODS[name + "_"] = _inplace_method(op, defaults or {})
 
 
-def _inplace_method(op: Op):
+def _inplace_method(op: Op, defaults: dict):
     def method(self, *args, **params):
-        return dispatch_inplace(op, self, *args, **params)
+        return dispatch_inplace(op, self, *args, **{**defaults, **params})
     method.__name__ = op.name + "_"
     return method
 
@@ -99,7 +99,7 @@ def binary(name: str, fn, doc: str, grad=None, promote=PROMOTE_DEFAULT,
         if unknown:
             raise TypeError(f"{name}() got an unexpected keyword argument {unknown.pop()!r}")
         return _maybe_out(dispatch(op, input, other, **{**defaults, **params}), out)
-    _export(op, function, inplace, aliases)
+    _export(op, function, inplace, aliases, defaults)
     return op
 
 

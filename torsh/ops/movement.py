@@ -76,6 +76,8 @@ def view_strides(old_shape, old_strides, new_shape):
     """
     if numel(old_shape) == 0:
         return contiguous_strides(new_shape)
+    if not old_shape:
+        old_shape, old_strides = (1,), (1,)
     new_strides = [0] * len(new_shape)
     view_d = len(new_shape) - 1
     chunk_base_stride = old_strides[-1] if old_strides else 1
