@@ -10,7 +10,7 @@ import numpy as np
 
 from ._core import dtype as dt
 from ._core.device import device as Device
-from ._core.errors import AutogradError
+from ._core.errors import AutogradError, DTypeRuntimeError
 from ._core.shape import Size, contiguous_strides, is_contiguous, normalize_dim
 from ._core.storage import Storage
 
@@ -252,7 +252,7 @@ class Tensor:
                                "you want to use a computed variable in a subgraph that doesn't "
                                "require differentiation use var_no_grad = var.detach().")
         if flag and not self.dtype.is_floating_point:
-            raise RuntimeError(f"only Tensors of floating point dtype can require gradients, "
+            raise DTypeRuntimeError(f"only Tensors of floating point dtype can require gradients, "
                                f"got {self.dtype}")
         self._requires_grad = bool(flag)
 

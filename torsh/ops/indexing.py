@@ -83,8 +83,9 @@ _INDEX = register(Op(
 
 def _index_put_meta(x, values, *index_tensors, dims, accumulate):
     target = _index_meta(x, *index_tensors, dims=dims).shape
-    broadcast_shapes(values._shape, target, op="index_put")
-    if tuple(broadcast_shapes(values._shape, target)) != tuple(target):
+    fits = len(values._shape) <= len(target) and all(
+        v in (1, t) for v, t in zip(reversed(values._shape), reversed(target)))
+    if not fits:
         raise ShapeMismatch(f"shape mismatch: value tensor of shape {list(values.shape)} cannot "
                             f"be broadcast to indexing result of shape {list(target)}")
     return Out(x._shape, x.dtype)

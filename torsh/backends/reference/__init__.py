@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._core import dtype as dt
+from ..._core.errors import InvalidArgumentRuntime, TorshError
 from ..._core.storage import Storage
 from ...ops._array import Array
 from ..base import Backend
@@ -39,7 +40,13 @@ class ReferenceBackend(Backend):
             return None
 
         def run_reference(inputs, outs, **params):
-            result = op.reference(*[to_array(t) for t in inputs], **params)
+            try:
+                result = op.reference(*[to_array(t) for t in inputs], **params)
+            except TorshError:
+                raise
+            except (ArithmeticError, RuntimeError) as error:
+                # scalar functions raise plain errors (integer division by zero, ...)
+                raise InvalidArgumentRuntime(f"{op.name}: {error}") from None
             if isinstance(result, Array):
                 return from_array(result, outs[0].dtype)
             return tuple(from_array(a, o.dtype) for a, o in zip(result, outs))
