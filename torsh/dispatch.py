@@ -85,6 +85,8 @@ def _promote(op: Op, inputs: list[Tensor]) -> list[Tensor]:
 
 
 def _cast_keeping_rank(tensor: Tensor, dtype: dt.dtype) -> Tensor:
+    if tensor._wrapped_number and not tensor._requires_grad:
+        return scalar_tensor(tensor.item(), dtype, tensor.device)
     cast = tensor.to(dtype)
     cast._wrapped_number = tensor._wrapped_number
     return cast
@@ -146,6 +148,7 @@ def dispatch(op: Op, *args, **params):
     single = isinstance(outs, Out)
     outs = (outs,) if single else tuple(outs)
     if op.is_view:
+        backends.record(op.name, backends.chain_for(inputs[0].device)[0].name, "view")
         outputs = (_make_view(op, inputs[0], params),)
     else:
         outputs = _run_kernel(op, inputs, outs, params)

@@ -67,7 +67,7 @@ def broadcast_to(a: Array, shape: Sequence[int]) -> Array:
     lead = len(shape) - a.ndim
     strides = a.strides()
     stride_in_a = [0] * lead + [0 if n == 1 else s for n, s in zip(a.shape, strides)]
-    return Array([a.data[position(i, stride_in_a)] for i in indices(shape)], shape)
+    return Array([a.data[p] for p in flat_positions(shape, stride_in_a)], shape)
 
 
 def map_elements(fn: Callable, a: Array) -> Array:
@@ -96,12 +96,23 @@ def group_along(a: Array, dims: Sequence[int]) -> list[list]:
     """The lists of elements that `reduce_dims` hands to its reducer, in output order."""
     dims = set(dims)
     kept_shape = [n for d, n in enumerate(a.shape) if d not in dims]
-    kept_strides = contiguous_strides(kept_shape)
+    if not kept_shape:
+        return [list(a.data)]
+    kept_strides = iter(contiguous_strides(kept_shape))
+    # Where each element lands: its index outside `dims`, flattened (reduced dims count 0).
+    step_of_dim = [0 if d in dims else next(kept_strides) for d in range(a.ndim)]
     groups: list[list] = [[] for _ in range(math.prod(kept_shape))]
-    for flat, index in enumerate(indices(a.shape)):
-        kept = [i for d, i in enumerate(index) if d not in dims]
-        groups[position(kept, kept_strides)].append(a.data[flat])
+    for value, target in zip(a.data, flat_positions(a.shape, step_of_dim)):
+        groups[target].append(value)
     return groups
+
+
+def flat_positions(shape: Sequence[int], strides: Sequence[int]) -> list[int]:
+    """position(i, strides) for every multi-index i of `shape`, row-major, built dim by dim."""
+    result = [0]
+    for size, stride in zip(shape, strides):
+        result = [p + k * stride for p in result for k in range(size)]
+    return result
 
 
 def reduced_shape(shape: Sequence[int], dims: Sequence[int], keepdim: bool) -> tuple:
