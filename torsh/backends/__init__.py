@@ -91,8 +91,10 @@ def _from_environment() -> None:
 class Trace:
     """Records (op, backend, path) for every op dispatched while it is active.
 
-    path is 'kernel' (the backend's own kernel), 'reference' (the reference served it),
-    'decomposition' (the op's decomposition into other ops), or 'cpu-roundtrip'.
+    path is 'native' (the first backend's own kernel), 'reference' (a fast backend lacked the
+    kernel, so the reference served it), 'decomposition' (the op ran as other ops), 'view'
+    (new geometry over the same storage, no kernel) or 'cpu-roundtrip' (a GPU op computed on
+    the host).
     """
 
     def __init__(self):
