@@ -1,7 +1,9 @@
 """torsh.autograd: reverse-mode differentiation of everything built from torsh ops.
 
 `backward` and `grad` hand roots to the engine (`engine.py`); the graph is made of the nodes
-that `dispatch` records (`graph.py`); grad modes live in `grad_mode.py`.
+that `dispatch` records (`graph.py`); grad modes live in `grad_mode.py`. Custom differentiable
+functions are `Function` (`function.py`); `functional` holds jacobian / hessian / vjp / jvp;
+anomaly mode is in `anomaly.py`; `gradcheck` checks backward against finite differences.
 """
 from __future__ import annotations
 
@@ -9,6 +11,11 @@ from .engine import _ones_like_root, run_backward
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .graph import Node  # noqa: F401
+from . import functional, graph  # noqa: F401
+from .anomaly import (detect_anomaly, is_anomaly_check_nan_enabled,  # noqa: F401
+                      is_anomaly_enabled, set_anomaly_enabled, set_detect_anomaly)
+from .function import Function, FunctionCtx, once_differentiable  # noqa: F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 
 
 def _as_list(value):

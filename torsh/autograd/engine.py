@@ -155,7 +155,7 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
                 input_grads = _apply(node, output_grads, create_graph)
             else:
                 input_grads = [None] * len(node.next_functions)
-            if not retain_graph and hasattr(node, "release"):
+            if runs and not retain_graph and hasattr(node, "release"):
                 node.release()
             for edge, grad in zip(node.next_functions, input_grads):
                 if edge is None:

@@ -22,24 +22,49 @@ def _flat_outputs(fn, inputs):
             o.dtype.is_floating_point]
 
 
-def _poke(flat, k, value):
+def _element_indices(shape):
+    """Every index tuple of `shape`, in row-major order (the order of reshape(-1))."""
+    indices = [()]
+    for size in shape:
+        indices = [index + (i,) for index in indices for i in range(size)]
+    return indices
+
+
+def _poke(view, index, value):
     with no_grad():
-        flat[k] = value
+        if index:
+            view[index] = value
+        else:
+            view.fill_(value)
+
+
+def _check_no_overlap(inputs):
+    for i, tensor in enumerate(inputs):
+        if not getattr(tensor, "requires_grad", False):
+            continue
+        if any(stride == 0 and size > 1 for size, stride in zip(tensor.shape, tensor.stride())):
+            raise RuntimeError(f"The {i}th input has a dimension with stride 0. gradcheck only "
+                               f"supports inputs that are non-overlapping to be able to compute "
+                               f"the numerical gradients correctly. You should call .contiguous "
+                               f"on the input before passing it to gradcheck.")
 
 
 def _numerical_jacobian(fn, inputs, eps):
-    """columns[i][k]: d outputs / d (k-th element of input i), by central differences."""
+    """columns[i][k]: d outputs / d (k-th element of input i), by central differences.
+
+    Elements are perturbed in place through a detached alias, so strided inputs work too.
+    """
     columns = []
     for tensor in _differentiable(inputs):
-        flat = tensor.detach().reshape(-1)
+        view = tensor.detach()
         per_input = []
-        for k in range(tensor.numel()):
-            original = flat[k].item()
-            _poke(flat, k, original + eps)
+        for index in _element_indices(tuple(tensor.shape)):
+            original = view[index].item() if index else view.item()
+            _poke(view, index, original + eps)
             plus = [o.detach().reshape(-1).tolist() for o in _flat_outputs(fn, inputs)]
-            _poke(flat, k, original - eps)
+            _poke(view, index, original - eps)
             minus = [o.detach().reshape(-1).tolist() for o in _flat_outputs(fn, inputs)]
-            _poke(flat, k, original)
+            _poke(view, index, original)
             per_input.append([(p - m) / (2 * eps) for po, mo in zip(plus, minus)
                               for p, m in zip(po, mo)])
         columns.append(per_input)
@@ -69,6 +94,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               **_ignored) -> bool:
     """True when backward's Jacobian matches finite differences at `inputs` (use float64)."""
     inputs = _as_tuple(inputs)
+    _check_no_overlap(inputs)
     numerical = _numerical_jacobian(func, inputs, eps)
     analytical = _analytical_jacobian(func, inputs)
     for i, per_input in enumerate(numerical):

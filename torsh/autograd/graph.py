@@ -75,7 +75,8 @@ class OpNode(Node):
         return result if isinstance(result, tuple) else (result,)
 
     def release(self) -> None:
-        self.ctx = None
+        if self.op.saves_inputs or self.op.saves_output:   # else there is nothing to free
+            self.ctx = None
 
 
 class AccumulateGrad(Node):
