@@ -25,12 +25,18 @@ from .tensor import Tensor
 
 
 def scalar_tensor(value, dtype: dt.dtype | None = None, device=None) -> Tensor:
-    """A 0-d tensor holding a Python number, marked as a wrapped scalar for promotion."""
-    dtype = dtype or dt.scalar_dtype(value)
-    tensor = Tensor(Storage(dt.round_to([value], dtype)), (), dtype=dtype)
+    """A 0-d tensor holding a Python number, marked as a wrapped scalar for promotion.
+
+    Without `dtype`, a float is kept in float64 (as PyTorch keeps wrapped numbers in double)
+    while it promotes as the default float dtype: `float64_tensor * 0.1` sees 0.1 exactly.
+    """
+    promotes_as = dtype or dt.scalar_dtype(value)
+    stored = dt.float64 if dtype is None and promotes_as.is_floating_point else promotes_as
+    tensor = Tensor(Storage(dt.round_to([value], stored)), (), dtype=stored)
     if device is not None and device.type != "cpu":
         tensor = tensor.to(device)
     tensor._wrapped_number = True
+    tensor._promotion_dtype = promotes_as
     return tensor
 
 
@@ -67,8 +73,8 @@ def _check_devices(op: Op, inputs: list[Tensor]) -> None:
 
 def promoted_dtype(op: Op, inputs: list[Tensor]) -> dt.dtype:
     """The dtype the op computes in, from its promotion kind (see `ops._op`)."""
-    operands = [dt.Operand(t.dtype, 0 if t._wrapped_number else (2 if t.ndim else 1))
-                for t in inputs]
+    operands = [dt.Operand(getattr(t, "_promotion_dtype", t.dtype), 0) if t._wrapped_number
+                else dt.Operand(t.dtype, 2 if t.ndim else 1) for t in inputs]
     common = dt.result_type_of(operands)
     if op.promote == PROMOTE_INT_TO_FLOAT and not common.is_floating_point:
         common = dt.get_default_dtype()

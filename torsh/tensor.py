@@ -248,6 +248,8 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
         if not self.is_leaf:
+            if flag:
+                return
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If "
                                "you want to use a computed variable in a subgraph that doesn't "
                                "require differentiation use var_no_grad = var.detach().")
@@ -304,7 +306,6 @@ class Tensor:
         self._storage, self._shape, self._stride = other._storage, other._shape, other._stride
         self._offset, self.dtype = other._offset, other.dtype
 
-    @property
     def is_inference(self) -> bool:
         return getattr(self, "_inference", False)
 

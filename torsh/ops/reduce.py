@@ -51,12 +51,13 @@ def expand_reduced(g, input_shape, dims, keepdim):
 
 
 def reduction(name: str, reducer, doc: str, grad=None, out_dtype=None,
-              needs_elements: bool = False, saves_output: bool = False) -> Op:
+              needs_elements: bool = False, saves_output: bool = False,
+              saves_inputs: bool = True) -> Op:
     """Declare a reduction from `reducer(list of elements) -> value`."""
     return register(Op(
         name, meta=reduction_meta(name, out_dtype, needs_elements), promote=PROMOTE_NONE,
         reference=lambda a, dims, keepdim, **_: reduce_dims(a, dims, reducer, keepdim),
-        backward=grad, saves_output=saves_output, doc=doc))
+        backward=grad, saves_output=saves_output, saves_inputs=saves_inputs, doc=doc))
 
 
 def dims_of(input, dim, name: str):
@@ -74,7 +75,7 @@ def _sum_grad(ctx, g):
 
 _SUM = reduction("sum", lambda xs: sum(xs, 0 if not xs or not isinstance(xs[0], float) else 0.0),
                  "sum of the elements; integers and bool sum to int64; empty sums are 0.",
-                 grad=_sum_grad, out_dtype=_int_to_long)
+                 grad=_sum_grad, out_dtype=_int_to_long, saves_inputs=False)
 
 
 def _with_dtype(input, dtype):
@@ -104,7 +105,8 @@ def _mean(xs):
     return sum(xs) / len(xs) if xs else math.nan
 
 
-_MEAN = reduction("mean", _mean, "sum / count; the mean of nothing is NaN.", grad=_mean_grad)
+_MEAN = reduction("mean", _mean, "sum / count; the mean of nothing is NaN.", grad=_mean_grad,
+                  saves_inputs=False)
 
 
 @public("mean")
