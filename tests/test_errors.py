@@ -53,8 +53,8 @@ CASES = [
     ("float index", lambda: t(3)[torsh.tensor([0.0])], IndexError,
      "tensors used as indices must be long, int, byte or bool"),
     ("float index list", lambda: t(3)[[0.5]], IndexError, "must be long"),
-    ("gather int32", lambda: t(3).gather(0, torsh.tensor([0], dtype=torsh.int32)),
-     RuntimeError, "gather.*int64"),
+    ("gather int16", lambda: t(3).gather(0, torsh.tensor([0], dtype=torsh.int16)),
+     RuntimeError, "gather.*int32/int64"),
     # negative sizes and bad arguments
     ("zeros negative", lambda: torsh.zeros(2, -3), RuntimeError, r"negative dimension.*\[2, -3\]"),
     ("full negative", lambda: torsh.full((-1,), 2.0), RuntimeError, "negative dimension"),

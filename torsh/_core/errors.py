@@ -30,6 +30,11 @@ class IndexOutOfRange(TorshError, IndexError):
     """A dim or an index outside the valid range."""
 
 
+class IndexOutOfBounds(IndexOutOfRange, RuntimeError):
+    """An index past the end of its dim, where PyTorch raises RuntimeError (scatter, gather,
+    index_add) or IndexError (index_select, take): this is both."""
+
+
 class InvalidArgument(TorshError, ValueError):
     """A value PyTorch rejects with ValueError (negative sizes in some places, bad modes)."""
 

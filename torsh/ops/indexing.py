@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError, IndexOutOfRange, ShapeMismatch
+from .._core.errors import DTypeRuntimeError, IndexOutOfBounds, IndexOutOfRange, ShapeMismatch
 from .._core.shape import broadcast_shapes, contiguous_strides, normalize_dim
 from ..dispatch import dispatch, dispatch_inplace
 from ..tensor import Tensor
@@ -62,7 +62,12 @@ def _source_positions(shape, dims, index_arrays):
 
 
 def _index_meta(x, *index_tensors, dims):
-    index_shape = broadcast_shapes(*(t._shape for t in index_tensors), op="index")
+    try:
+        index_shape = broadcast_shapes(*(t._shape for t in index_tensors))
+    except ShapeMismatch:
+        shapes = ", ".join(str(list(t.shape)) for t in index_tensors)
+        raise IndexOutOfRange(f"shape mismatch: indexing tensors could not be broadcast "
+                              f"together with shapes {shapes}") from None
     for d in dims:
         if x._shape[d] == 0 and math.prod(index_shape):
             raise IndexOutOfRange(f"index is out of bounds for dimension {d} with size 0")
@@ -224,7 +229,7 @@ def _basic_then_advanced(self, index):
             dim += 1
         elif isinstance(item, bool):
             view = unsqueeze(view, dim)
-            advanced.append((dim, _as_index_tensor([0] if item else []).long()))
+            advanced.append((dim, _bool_scalar_index(item)))
             dim += 1
         elif isinstance(item, slice):
             step = 1 if item.step is None else int(item.step)
@@ -244,7 +249,7 @@ def _basic_then_advanced(self, index):
                     dim += 1
                 if tensor.ndim == 0:
                     view = unsqueeze(view, dim)
-                    advanced.append((dim, _as_index_tensor([0] if bool(tensor) else []).long()))
+                    advanced.append((dim, _bool_scalar_index(bool(tensor))))
                     dim += 1
             else:
                 advanced.append((dim, tensor))
@@ -254,6 +259,22 @@ def _basic_then_advanced(self, index):
                                   f"long or byte Variables are valid indices (got "
                                   f"{type(item).__name__})")
     return view, advanced
+
+
+def _bool_scalar_index(flag: bool) -> Tensor:
+    """x[True] / x[False]: a new dim of size 1, indexed by [0] or by nothing."""
+    from .creation import tensor
+    return tensor([0] if flag else [], dtype=dt.int64)
+
+
+def _drop_leading_ones(value):
+    """PyTorch drops a value's leading size-1 dims before broadcasting it into x[index]."""
+    if not isinstance(value, Tensor):
+        return value
+    k = 0
+    while k < value.ndim and value._shape[k] == 1:
+        k += 1
+    return value.reshape(value._shape[k:]) if k else value
 
 
 def _int_or_none(value):
@@ -279,6 +300,7 @@ def dispatch_alias(self):
 @method_only("__setitem__")
 def setitem(self, index, value):
     view, advanced = _basic_then_advanced(self, index)
+    value = _drop_leading_ones(value)
     if not advanced:
         view.copy_(value)
         return
@@ -291,8 +313,8 @@ def setitem(self, index, value):
 # ------------------------------------------------------------ gather and nonzero
 
 def _gather_meta(x, index, dim):
-    if index.dtype is not dt.int64:
-        raise DTypeRuntimeError(f"gather(): Expected dtype int64 for index, got "
+    if index.dtype not in (dt.int64, dt.int32):
+        raise DTypeRuntimeError(f"gather(): Expected dtype int32/int64 for index, got "
                                 f"{index.dtype.name}")
     if index.ndim != x.ndim and not (x.ndim == 0 and index.ndim <= 1):
         raise ShapeMismatch(f"gather: Index tensor must have the same number of dimensions as "
@@ -311,12 +333,12 @@ def _gather_reference(x: Array, index: Array, dim):
     size = x.shape[dim] if x.ndim else 1
     out = []
     for where, i in zip(indices(index.shape), index.data):
-        if not -size <= i < size:
-            raise IndexOutOfRange(f"gather: index {i} is out of bounds for dimension {dim} "
-                                  f"with size {size}")
+        if not 0 <= i < size:
+            raise IndexOutOfBounds(f"gather(): index {i} is out of bounds for dimension {dim} "
+                                   f"with size {size}")
         source = list(where)
         if x.ndim:
-            source[dim] = i % size
+            source[dim] = i
         out.append(x.data[position(source, strides)] if x.ndim else x.data[0])
     return Array(out, index.shape)
 
@@ -351,7 +373,7 @@ def nonzero(input, *, as_tuple=False):
     if not as_tuple:
         return result
     if input.ndim == 0:
-        return (result.reshape(-1),)
+        return (nonzero(input.reshape(1))[:, 0],)
     return tuple(result[:, d] for d in range(input.ndim))
 
 

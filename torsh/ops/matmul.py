@@ -71,16 +71,19 @@ def matmul(input, other, *, out=None):
     if input.ndim == 0 or other.ndim == 0:
         raise InvalidArgumentRuntime(f"both arguments to matmul need to be at least 1D, but "
                                      f"they are {input.ndim}D and {other.ndim}D")
+    if input.dtype is not other.dtype:
+        raise DTypeRuntimeError(f"matmul: expected both operands to have the same dtype, but "
+                                f"got {input.dtype.name} and {other.dtype.name}")
     a = input.unsqueeze(0) if input.ndim == 1 else input
     b = other.unsqueeze(-1) if other.ndim == 1 else other
     if a._shape[-1] != b._shape[-2]:
         raise ShapeMismatch(f"matmul: size mismatch, got input ({list(input.shape)}) and "
                             f"other ({list(other.shape)}): {a._shape[-1]} != {b._shape[-2]}")
     result = dispatch(_MATMUL, a, b)
-    if other.ndim == 1:
-        result = result.squeeze(-1)
     if input.ndim == 1:
         result = result.squeeze(-2)
+    if other.ndim == 1:
+        result = result.squeeze(-1)
     return result
 
 
