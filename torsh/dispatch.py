@@ -142,7 +142,7 @@ def _record(op: Op, inputs: list[Tensor], outputs: tuple, params: dict) -> None:
     if op.saves_output:
         ctx.outputs = outputs
         ctx.output = outputs[0]
-    ctx.save_versions()
+    ctx.save_versions(node.name())
 
 
 def dispatch(op: Op, *args, **params):

@@ -104,6 +104,40 @@ def accumulate(tensor, grad) -> None:
         tensor.grad = (tensor.grad + grad).detach()
 
 
+def _check_version(tensor, version: int, node_name: str) -> None:
+    if tensor._version != version:
+        raise AutogradError(
+            f"one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [torsh.{tensor.dtype.name} {list(tensor.shape)}], which is "
+            f"used by {node_name}, is at version {tensor._version}; expected version "
+            f"{version} instead.")
+
+
+class SavedTensors(tuple):
+    """Saved inputs: reading one checks that it was not modified in place since it was saved.
+
+    The check is on read, not on save, so an op whose backward does not need an input (mul
+    by a constant needs only the constant) does not mind that input changing afterwards.
+    """
+
+    def __new__(cls, tensors, node_name: str = "backward"):
+        saved = super().__new__(cls, tensors)
+        saved.versions = tuple(t._version if t is not None else None for t in tensors)
+        saved.node_name = node_name
+        return saved
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(len(self))[index])
+        tensor = tuple.__getitem__(self, index)
+        if tensor is not None:
+            _check_version(tensor, self.versions[index], self.node_name)
+        return tensor
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
 class Context:
     """What an op node keeps for its backward: saved tensors, params and input facts."""
 
@@ -117,18 +151,15 @@ class Context:
         self.outputs = ()
         self._versions: list = []
 
-    def save_versions(self) -> None:
-        saved = list(self.inputs or ()) + list(self.outputs or ())
-        self._versions = [(t, t._version) for t in saved if t is not None]
+    def save_versions(self, node_name: str) -> None:
+        """Remember versions: inputs are checked when read, outputs before backward runs."""
+        if self.inputs is not None:
+            self.inputs = SavedTensors(self.inputs, node_name)
+        self._versions = [(t, t._version) for t in self.outputs or () if t is not None]
 
     def check_versions(self, node_name: str) -> None:
         for tensor, version in self._versions:
-            if tensor._version != version:
-                raise AutogradError(
-                    f"one of the variables needed for gradient computation has been modified "
-                    f"by an inplace operation: [torsh.{tensor.dtype.name} {list(tensor.shape)}], "
-                    f"which is used by {node_name}, is at version {tensor._version}; expected "
-                    f"version {version} instead.")
+            _check_version(tensor, version, node_name)
 
     def __getattr__(self, name):
         try:
