@@ -22,6 +22,10 @@ class DTypeRuntimeError(DTypeError, RuntimeError):
     """A dtype an op does not accept, where PyTorch raises RuntimeError."""
 
 
+class DTypeNotImplemented(DTypeRuntimeError, NotImplementedError):
+    """A dtype an op has no kernel for (PyTorch raises NotImplementedError)."""
+
+
 class DeviceMismatch(TorshError, RuntimeError):
     """Tensors on different devices in one op."""
 

@@ -7,8 +7,9 @@ the API and the distributions are PyTorch's.
 
 The module also holds the default generator and the functions that seed it (exported by
 `torsh/ops/random.py` as torsh.manual_seed, torsh.seed, ...). Besides seeding, a Generator
-offers the few draws the samplers in `torsh/ops/random.py` are built from: a uniform with a
-dtype's resolution, an open-interval uniform, an integer in a range and a standard normal.
+offers the few draws the samplers in `torsh/ops/random.py` and `torsh/ops/random_inplace.py`
+are built from: a uniform with a dtype's resolution, an open-interval uniform, an integer in
+a range and a standard normal.
 It knows nothing of tensors except that the state is handed out as a uint8 tensor.
 """
 from __future__ import annotations

@@ -12,7 +12,7 @@ from .._core.errors import DTypeRuntimeError, InvalidArgumentRuntime, ShapeMisma
 from .._core.shape import broadcast_shapes, normalize_dim, normalize_dims
 from ..ops._elementwise_base import _maybe_out
 from ..ops.matmul import matmul
-from ..ops.products import _refuse_bool, linalg_cross as cross
+from ..ops.products import linalg_cross as cross, refuse_bool as _refuse_bool
 
 __all__ = ["cross", "matmul", "matrix_norm", "multi_dot", "norm", "vecdot", "vector_norm"]
 

@@ -18,7 +18,8 @@ from ..tensor import Tensor
 from ._op import method_only, public
 
 
-def _finish(tensor: Tensor, device, requires_grad: bool) -> Tensor:
+def finish_creation(tensor: Tensor, device, requires_grad: bool) -> Tensor:
+    """A freshly made tensor moved to `device` (if given) and marked as requiring grad."""
     if device is not None and as_device(device) != tensor.device:
         tensor = tensor.to(as_device(device))
     if requires_grad:
@@ -87,7 +88,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     else:
         dtype = dtype or _infer_dtype(data)
         result = Tensor._from_numpy(_nested_to_numpy(data, dtype))
-    return _finish(result, device, requires_grad)
+    return finish_creation(result, device, requires_grad)
 
 
 @public("as_tensor", method=False)
@@ -124,7 +125,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
 def _filled(shape, value, dtype, device, requires_grad) -> Tensor:
     dtype = dtype or dt.get_default_dtype()
     array = np.full(shape, dt.round_to([value], dtype)[0], dtype=dtype.numpy)
-    return _finish(Tensor._from_numpy(array), device, requires_grad)
+    return finish_creation(Tensor._from_numpy(array), device, requires_grad)
 
 
 def _creation(name: str, value):
@@ -190,7 +191,7 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False)
     extent = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
     dtype = dtype or dt.get_default_dtype()
     result = Tensor(Storage(np.zeros(extent, dtype=dtype.numpy)), size, stride, 0, dtype)
-    return _finish(result, device, requires_grad)
+    return finish_creation(result, device, requires_grad)
 
 
 @public("scalar_tensor", method=False)
@@ -221,7 +222,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         dtype = dt.get_default_dtype() if is_float else dt.int64
     count = max(0, math.ceil((end - start) / step))
     values = [start + i * step for i in range(count)]
-    return _finish(Tensor._from_numpy(dt.round_to(values, dtype)), device, requires_grad)
+    return finish_creation(Tensor._from_numpy(dt.round_to(values, dtype)), device, requires_grad)
 
 
 @public("range", method=False)
@@ -229,8 +230,8 @@ def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
     """Deprecated in PyTorch: start..end inclusive, in the default float dtype."""
     count = int(math.floor((end - start) / step)) + 1
     values = [start + i * step for i in range(count)]
-    return _finish(Tensor._from_numpy(dt.round_to(values, dtype or dt.get_default_dtype())),
-                   device, requires_grad)
+    values = dt.round_to(values, dtype or dt.get_default_dtype())
+    return finish_creation(Tensor._from_numpy(values), device, requires_grad)
 
 
 @public("linspace", method=False)
@@ -255,7 +256,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
                   for i in range(steps)]
     if not dtype.is_floating_point:
         values = [math.trunc(v) for v in values]
-    return _finish(Tensor._from_numpy(dt.round_to(values, dtype)), device, requires_grad)
+    return finish_creation(Tensor._from_numpy(dt.round_to(values, dtype)), device, requires_grad)
 
 
 @public("logspace", method=False)
@@ -265,7 +266,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     exponents = linspace(start, end, steps, dtype=dt.float64).tolist()
     dtype = dtype or dt.get_default_dtype()
     values = [base ** e for e in exponents]
-    return _finish(Tensor._from_numpy(dt.round_to(values, dtype)), device, requires_grad)
+    return finish_creation(Tensor._from_numpy(dt.round_to(values, dtype)), device, requires_grad)
 
 
 @public("eye", method=False)
@@ -276,4 +277,4 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     dtype = dtype or dt.get_default_dtype()
     values = [1 if i == j else 0 for i in range(n) for j in range(m)]
     array = dt.round_to(values, dtype).reshape(n, m)
-    return _finish(Tensor._from_numpy(array), device, requires_grad)
+    return finish_creation(Tensor._from_numpy(array), device, requires_grad)

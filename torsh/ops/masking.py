@@ -18,7 +18,8 @@ from ..dispatch import dispatch, dispatch_inplace
 from ..tensor import Tensor
 from ._array import Array, broadcast_to
 from ._op import PROMOTE_NONE, Op, Out, method_only, public, register
-from .scatter import IndexOutOfBounds, check_index_dtype, last_writes
+from .._core.errors import IndexOutOfBounds
+from ._index_common import check_index_dtype, last_writes
 
 
 def _check_mask(op: str, mask) -> None:

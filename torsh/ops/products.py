@@ -1,5 +1,6 @@
 """The matrix-product family around matmul: addmm and its kin (with in-place forms), inner,
-outer, tensordot, kron, cross, einsum and chain_matmul (linalg.multi_dot is in torsh.linalg).
+outer, tensordot, kron, cross and chain_matmul (linalg.multi_dot is in torsh.linalg, einsum in
+`einsum.py`).
 
 Most are compositions of matmul, mul, sum and views, so their gradients come from those ops.
 Two are ops of their own: `add_scaled` (beta * input + alpha * product, the tail of every
@@ -12,8 +13,7 @@ from __future__ import annotations
 import math
 
 from .._core import dtype as dt
-from .._core.errors import (DTypeRuntimeError, InvalidArgument,
-                            InvalidArgumentRuntime, ShapeMismatch)
+from .._core.errors import DTypeRuntimeError, InvalidArgumentRuntime, ShapeMismatch
 from .._core.shape import broadcast_shapes, normalize_dim
 from ..dispatch import check_inplace_target, dispatch, write_into
 from ._array import Array, broadcast_to, lanes, zip_elements
@@ -31,16 +31,20 @@ def _require_ndim(name, tensor, ndims, which):
                                      f"{tensor.ndim}-D")
 
 
-def _same_dtype(name, *tensors):
+def same_dtype(name, *tensors):
+    """Raise DTypeRuntimeError unless every tensor has the same dtype (no promotion here)."""
     dtypes = [t.dtype for t in tensors]
     if any(d is not dtypes[0] for d in dtypes):
         raise DTypeRuntimeError(f"{name}: input tensors must have the same dtype, but got "
                                 f"{', '.join(d.name for d in dtypes)}")
 
 
-def _refuse_bool(name, tensor):
+def refuse_bool(name, tensor):
+    """Raise DTypeRuntimeError for a bool tensor, as PyTorch's matmul-based kernels do."""
     if tensor.dtype is dt.bool_:
         raise DTypeRuntimeError(f"{name}: \"{name}\" not implemented for 'Bool'")
+
+
 
 
 def _check_expands(name, input, shape):
@@ -121,8 +125,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     """beta * input + alpha * (mat1 @ mat2); beta = 0 ignores input, alpha = 0 the product."""
     _require_ndim("addmm", mat1, (2,), "mat1")
     _require_ndim("addmm", mat2, (2,), "mat2")
-    _same_dtype("addmm", input, mat1, mat2)
-    _refuse_bool("addmm", input)
+    same_dtype("addmm", input, mat1, mat2)
+    refuse_bool("addmm", input)
     if mat1.shape[1] != mat2.shape[0]:
         raise ShapeMismatch(f"addmm: mat1 and mat2 shapes cannot be multiplied "
                             f"({mat1.shape[0]}x{mat1.shape[1]} and "
@@ -138,8 +142,8 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     if input.ndim > 1 or mat.ndim != 2 or vec.ndim != 1:
         raise InvalidArgumentRuntime(f"addmv: vector + matrix @ vector expected, got "
                                      f"{input.ndim}, {mat.ndim}, {vec.ndim}")
-    _same_dtype("addmv", input, mat, vec)
-    _refuse_bool("addmv", input)
+    same_dtype("addmv", input, mat, vec)
+    refuse_bool("addmv", input)
     n, k = mat.shape
     if vec.shape[0] != k or input.numel() not in (1, n):
         raise ShapeMismatch(f"addmv: size mismatch, got input ({input.numel()}), mat "
@@ -184,8 +188,8 @@ def _check_batches(name, batch1, batch2):
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """beta * input + alpha * (batch1 @ batch2) per batch; beta = 0 ignores input."""
     b, n, _, m = _check_batches("baddbmm", batch1, batch2)
-    _same_dtype("baddbmm", input, batch1, batch2)
-    _refuse_bool("baddbmm", input)
+    same_dtype("baddbmm", input, batch1, batch2)
+    refuse_bool("baddbmm", input)
     beta, alpha = _integral_scalars("baddbmm", input.dtype, beta, alpha, strict=False)
     result = _add_scaled("baddbmm", input, matmul(batch1, batch2), beta, alpha, blas_zeros=False)
     return _maybe_out(result, out)
@@ -195,8 +199,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """beta * input + alpha * sum_b batch1[b] @ batch2[b]; beta = 0 ignores input."""
     b, n, k, m = _check_batches("addbmm", batch1, batch2)
-    _same_dtype("addbmm", input, batch1, batch2)
-    _refuse_bool("addbmm", input)
+    same_dtype("addbmm", input, batch1, batch2)
+    refuse_bool("addbmm", input)
     beta, alpha = _integral_scalars("addbmm", input.dtype, beta, alpha, strict=False)
     # sum_b sum_k batch1[b, i, k] * batch2[b, k, j] is one product over the (b, k) pairs:
     # [n, b*k] @ [b*k, m].
@@ -266,8 +270,8 @@ def tensordot(a, b, dims=2, out=None):
 def _tensordot(name, a, b, dims_a, dims_b):
     if len(dims_a) != len(dims_b):
         raise InvalidArgumentRuntime(f"{name}: both dimension lists should have same length")
-    _same_dtype(name, a, b)
-    _refuse_bool(name, a)
+    same_dtype(name, a, b)
+    refuse_bool(name, a)
     given = list(zip(dims_a, dims_b))
     dims_a = _distinct_dims(name, dims_a, a.ndim)
     dims_b = _distinct_dims(name, dims_b, b.ndim)
@@ -357,8 +361,8 @@ def linalg_cross(input, other, *, dim=-1, out=None):
         sizes = [t.shape[axis] if t.ndim else 1 for t in (input, other)]
         raise ShapeMismatch(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                             f"{sizes[0]} and {sizes[1]}")
-    _same_dtype("linalg.cross", input, other)
-    _refuse_bool("cross", input)
+    same_dtype("linalg.cross", input, other)
+    refuse_bool("cross", input)
     return _maybe_out(dispatch(_CROSS, input, other, dim=axis), out)
 
 
@@ -388,210 +392,3 @@ def chain_matmul(*matrices, out=None):
         return _maybe_out(matrices[0].clone(), out)
     from ..linalg import multi_dot
     return multi_dot(matrices, out=out)
-
-
-# ------------------------------------------------------------ einsum
-#
-# einsum('ij,jk->ik', a, b) in four steps:
-#   1. parse the equation into one list of labels per operand (a label per dim; the dims under
-#      '...' get labels '.0', '.1', ... aligned at the right) and the output's labels;
-#   2. a label repeated within one operand reads the diagonal ('ii->i');
-#   3. fold the operands left to right: labels both sides share and nobody needs later are
-#      contracted with one matmul, shared labels still needed are batch dims, the others ride
-#      along; a label that only one side has and nobody needs is summed first;
-#   4. permute the result into the output's order.
-
-_ELLIPSIS = "..."
-
-
-@public("einsum", method=False)
-def einsum(*args):
-    """Sum of products over the labels of an Einstein-notation equation.
-
-    out[output labels] = sum over the other labels of prod_n operand_n[its labels]. Also
-    accepts a list of operands, and the sublist form einsum(a, [0, 1], b, [1, 2], [0, 2]).
-    """
-    if args and isinstance(args[0], str):
-        equation, operands = args[0], list(args[1:])
-        if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-            operands = list(operands[0])
-    else:
-        equation, operands = _sublist_equation(args)
-    if not operands:
-        raise InvalidArgument("einsum(): must specify the equation string and at least one "
-                              "operand, or at least one operand and its subscripts list")
-    _same_dtype("einsum()", *operands)
-    terms, output = _parse_equation(equation, len(operands))
-    terms, output = _name_ellipsis_dims(terms, output, operands)
-    pending = [_take_diagonals(x, labels, n) for n, (x, labels) in
-               enumerate(zip(operands, terms))]
-    _check_sizes(pending)
-    result, labels = pending[0]
-    if len(pending) == 1:
-        result, labels = _sum_out(result, labels, keep=output)
-    for n in range(1, len(pending)):
-        later = set(output).union(*(set(ls) for _, ls in pending[n + 1:]))
-        result, labels = _contract(result, labels, *pending[n], later)
-    return result.permute([labels.index(label) for label in output])
-
-
-def _sublist_equation(args):
-    """einsum(a, [0, 1], b, [1, 2], [0, 2]) -> ('AB,BC->AC', [a, b])."""
-    def letters(sublist):
-        out = []
-        for s in sublist:
-            if s is Ellipsis:
-                out.append(_ELLIPSIS)
-            elif isinstance(s, int) and 0 <= s < 52:
-                out.append(chr(ord("A") + s) if s < 26 else chr(ord("a") + s - 26))
-            else:
-                raise InvalidArgument("einsum(): subscript in subscript list is not within the "
-                                      "valid range [0, 52)")
-        return "".join(out)
-    output = "->" + letters(args[-1]) if len(args) % 2 else ""
-    pairs = args[:len(args) - len(args) % 2]
-    return ",".join(letters(s) for s in pairs[1::2]) + output, list(pairs[0::2])
-
-
-def _parse_equation(equation, count):
-    """'ij,j...->i...' -> ([['i', 'j'], ['j', '...']], ['i', '...']); output None if implicit."""
-    terms, current, output, i = [], [], None, 0
-    while i < len(equation):
-        if equation.startswith(_ELLIPSIS, i):
-            if _ELLIPSIS in current:
-                owner = "output" if output is not None else f"operand {len(terms)}"
-                raise InvalidArgumentRuntime(f"einsum(): found '.' for {owner} for which an "
-                                             f"ellipsis was already found")
-            current.append(_ELLIPSIS)
-            i += 3
-            continue
-        if equation.startswith("->", i) and output is None:
-            terms.append(current)
-            current = output = []
-            i += 2
-            continue
-        c = equation[i]
-        if c.isascii() and c.isalpha():
-            current.append(c)
-        elif c == "," and output is None:
-            terms.append(current)
-            current = []
-        elif c == ".":
-            raise InvalidArgumentRuntime(f"einsum(): found '.' for operand {len(terms)} that is "
-                                         f"not part of any ellipsis")
-        elif c != " ":
-            raise InvalidArgumentRuntime(f"einsum(): invalid subscript given at index {i} in "
-                                         f"the equation string, subscripts must be in [a-zA-Z]")
-        i += 1
-    if output is None:
-        terms.append(current)
-    if len(terms) != count:
-        which = "fewer" if count < len(terms) else "more"
-        raise InvalidArgumentRuntime(f"einsum(): {which} operands were provided than specified "
-                                     f"in the equation")
-    return terms, output
-
-
-def _name_ellipsis_dims(terms, output, operands):
-    """Give every dim a label ('.0', '.1', ... under '...') and settle the output's labels."""
-    widths = []
-    for n, (term, x) in enumerate(zip(terms, operands)):
-        letters = len(term) - term.count(_ELLIPSIS)
-        if _ELLIPSIS not in term and letters != x.ndim:
-            raise InvalidArgumentRuntime(f"einsum(): the number of subscripts in the equation "
-                                         f"({letters}) does not match the number of dimensions "
-                                         f"({x.ndim}) for operand {n} and no ellipsis was given")
-        if letters > x.ndim:
-            raise InvalidArgumentRuntime(f"einsum(): the number of subscripts in the equation "
-                                         f"({letters}) is more than the number of dimensions "
-                                         f"({x.ndim}) for operand {n}")
-        widths.append(x.ndim - letters)
-    width = max(widths)
-    ellipsis = [f".{k}" for k in range(width)]
-
-    def expand(term, own_width):
-        at = term.index(_ELLIPSIS) if _ELLIPSIS in term else len(term)
-        return term[:at] + ellipsis[width - own_width:] + term[at + 1:]
-    terms = [expand(term, w) for term, w in zip(terms, widths)]
-    letters = [label for term in terms for label in term if not label.startswith(".")]
-    if output is None:   # implicit: the '...' dims, then labels used once, alphabetically
-        return terms, ellipsis + sorted(label for label in set(letters)
-                                        if letters.count(label) == 1)
-    for label in output:
-        if label != _ELLIPSIS and label not in letters:
-            raise InvalidArgumentRuntime(f"einsum(): output subscript {label} does not appear "
-                                         f"in the equation for any input operand")
-        if output.count(label) > 1:
-            raise InvalidArgumentRuntime(f"einsum(): output subscript {label} appears more "
-                                         f"than once in the output")
-    return terms, expand(output, width) if _ELLIPSIS in output else output
-
-
-def _take_diagonals(x, labels, n):
-    """A label repeated within one operand reads its diagonal: x[i, i] for 'ii'."""
-    labels = list(labels)
-    for label in dict.fromkeys(labels):
-        while labels.count(label) > 1:
-            first = labels.index(label)
-            second = labels.index(label, first + 1)
-            if x.shape[first] != x.shape[second]:
-                raise ShapeMismatch(f"einsum(): subscript {label} is repeated for operand {n} "
-                                    f"but the sizes don't match, {x.shape[second]} != "
-                                    f"{x.shape[first]}")
-            x = x.diagonal(0, first, second)   # the diagonal becomes the last dim
-            labels = [lb for d, lb in enumerate(labels) if d not in (first, second)] + [label]
-    return x, labels
-
-
-def _check_sizes(operands):
-    """Each label has one size across the operands, up to broadcasting of size 1."""
-    seen = {}
-    for n, (x, labels) in enumerate(operands):
-        for label, size in zip(labels, x.shape):
-            previous = seen.setdefault(label, size)
-            if size != previous and 1 not in (size, previous):
-                what = (f"dimension {label[1:]} covered by ellipsis" if label.startswith(".")
-                        else f"subscript {label}")
-                raise ShapeMismatch(f"einsum(): {what} has size {size} for operand {n} which "
-                                    f"does not broadcast with previously seen size {previous}")
-            if previous == 1:
-                seen[label] = size
-
-
-def _sum_out(x, labels, keep):
-    dims = [d for d, label in enumerate(labels) if label not in keep]
-    if not dims:
-        return x, labels
-    return x.sum(dims), [label for label in labels if label in keep]
-
-
-def _contract(a, labels_a, b, labels_b, later):
-    """sum over the shared labels not in `later` of a * b; returns the result and its labels."""
-    dtype = a.dtype
-    a, labels_a = _sum_out(a, labels_a, set(labels_b) | later)
-    b, labels_b = _sum_out(b, labels_b, set(labels_a) | later)
-    a, b = a.to(dtype), b.to(dtype)     # sums of integers come back as int64
-    batch = [label for label in labels_a if label in labels_b and label in later]
-    summed = [label for label in labels_a if label in labels_b and label not in later]
-    only_a = [label for label in labels_a if label not in labels_b]
-    only_b = [label for label in labels_b if label not in labels_a]
-    size = dict(zip(labels_a, a.shape))
-    for label, n in zip(labels_b, b.shape):
-        size[label] = n if size.get(label, 1) == 1 else size[label]
-    # A summed dim of size 1 on one side broadcasts: expand it, then reshape to matrices.
-    a = a.expand([size[label] if label in summed else n for label, n in zip(labels_a, a.shape)])
-    b = b.expand([size[label] if label in summed else n for label, n in zip(labels_b, b.shape)])
-    k = math.prod(size[label] for label in summed)
-    rows = math.prod(size[label] for label in only_a)
-    columns = math.prod(size[label] for label in only_b)
-    left = a.permute([labels_a.index(label) for label in batch + only_a + summed])
-    left = left.reshape(list(left.shape[:len(batch)]) + [rows, k])
-    right = b.permute([labels_b.index(label) for label in batch + summed + only_b])
-    right = right.reshape(list(right.shape[:len(batch)]) + [k, columns])
-    if summed:
-        _refuse_bool("bmm", left)
-        product = matmul(left, right)
-    else:
-        product = left * right     # k = 1: an outer product per batch
-    shape = [size[label] for label in batch + only_a + only_b]
-    return product.reshape(shape), batch + only_a + only_b
