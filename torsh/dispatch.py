@@ -225,5 +225,5 @@ def write_into(self: Tensor, value: Tensor, op_name: str) -> None:
         if value.grad_fn is None:   # value is a leaf: self now copies it
             self.grad_fn = value.view_as(value).grad_fn
         return
-    from .ops.movement import as_strided_scatter_history
+    from .ops.strided import as_strided_scatter_history
     as_strided_scatter_history(base, self, value)

@@ -304,7 +304,7 @@ def _set_history(ctx, tensor: Tensor, index: int, differentiable: bool, dirty: b
         return
     base = tensor._base
     if dirty and base is not None and (base.requires_grad or base.grad_fn is not None):
-        from ..ops.movement import as_strided_scatter_history
+        from ..ops.strided import as_strided_scatter_history
         value = tensor.detach()
         value.grad_fn, value._output_nr, value._requires_grad = ctx, index, True
         as_strided_scatter_history(base, tensor, value)
