@@ -1,0 +1,2 @@
+"""torsh's conformance suite: every backend against the reference, the reference against
+PyTorch. Run `python -m conformance --backend NAME` or `pytest conformance/`."""
