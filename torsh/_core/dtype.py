@@ -186,7 +186,8 @@ class finfo:
         self.max = float(info.max)
         self.min = float(info.min)
         self.tiny = self.smallest_normal = float(info.smallest_normal)
-        self.resolution = float(info.resolution)
+        # PyTorch's resolution is exactly 10^-precision, precision = floor(-log10(eps))
+        self.resolution = 10.0 ** -math.floor(-math.log10(self.eps))
 
     def __repr__(self) -> str:
         return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
@@ -195,18 +196,19 @@ class finfo:
 
 
 class iinfo:
-    """Limits of an integer dtype: bits, min, max."""
+    """Limits of an integer dtype: bits, min, max (bool: 0 and 1, where PyTorch raises)."""
 
     def __init__(self, type: dtype):
         if type.category == FLOATING:
-            raise TypeError(f"iinfo: expected an integer dtype, got {type}")
+            raise TypeError(f"iinfo: expected an integer dtype, got {type} (torsh.iinfo() "
+                            f"requires an integer input type; use torsh.finfo for floats)")
         self.dtype = type.name
         self.bits = type.bits
-        if type is bool_:
+        if type is bool_:   # PyTorch raises TypeError here; torsh's samplers rely on 0..1
             self.min, self.max = 0, 1
-        else:
-            self.min = -(1 << (type.bits - 1)) if type.is_signed else 0
-            self.max = (1 << (type.bits - 1)) - 1 if type.is_signed else (1 << type.bits) - 1
+            return
+        self.min = -(1 << (type.bits - 1)) if type.is_signed else 0
+        self.max = (1 << (type.bits - 1)) - 1 if type.is_signed else (1 << type.bits) - 1
 
     def __repr__(self) -> str:
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
@@ -230,7 +232,8 @@ def round_to(values: list, d: dtype) -> np.ndarray:
     if d.category == INTEGRAL:
         return np.array([wrap_integer(int(v), d) for v in values], dtype=d.numpy)
     as_double = np.array([float(v) for v in values], dtype=np.float64)
-    return as_double.astype(d.numpy)
+    with np.errstate(over="ignore"):   # overflow to ±inf is the intended rounding
+        return as_double.astype(d.numpy)
 
 
 def is_nan(v) -> bool:

@@ -12,37 +12,71 @@ shaped like the output: the engine sums away broadcast dims.
 from __future__ import annotations
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError
+from .._core.errors import DTypeNotImplemented, DTypeRuntimeError
 from .._core.shape import broadcast_shapes
 from ..dispatch import dispatch, dispatch_inplace
 from ._array import map_elements, zip_elements
 from ._op import (METHODS, PROMOTE_ALWAYS_BOOL, PROMOTE_DEFAULT, PROMOTE_INT_TO_FLOAT, PUBLIC,
                   Op, Out, register)
 
-INTEGRAL_OR_BOOL = "integral_or_bool"
-NOT_BOOL = "not_bool"
-FLOATING = "floating"
+# Which computation dtypes an op has a kernel for (others raise NotImplementedError, as in
+# PyTorch, naming PyTorch's type: "abs_cpu" not implemented for 'Bool').
+INTEGRAL_OR_BOOL = "integral_or_bool"   # bitwise ops
+INTEGRAL = "integral"                   # shifts
+NOT_BOOL = "not_bool"                   # abs, floor, remainder, pow, ...
+FLOATING = "floating"                   # frac, hypot, logaddexp, nextafter
+
+_REJECTS = {
+    INTEGRAL_OR_BOOL: lambda d: d.is_floating_point,
+    INTEGRAL: lambda d: d.is_floating_point or d is dt.bool_,
+    NOT_BOOL: lambda d: d is dt.bool_,
+    FLOATING: lambda d: not d.is_floating_point,
+}
+TORCH_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
+                    "int32": "Int", "int64": "Long", "float16": "Half", "bfloat16": "BFloat16",
+                    "float32": "Float", "float64": "Double"}
 
 
 def check_dtypes(name: str, inputs, rule: str | None) -> None:
-    """Reject dtypes an op does not take, with PyTorch's wording."""
+    """Reject dtypes an op has no kernel for, with PyTorch's exception and wording."""
+    rejects = _REJECTS.get(rule)
     for t in inputs:
-        if rule == INTEGRAL_OR_BOOL and t.dtype.is_floating_point:
-            raise DTypeRuntimeError(f"{name}: expected integral or bool tensors, got "
-                                    f"{t.dtype.name} (\"{name}_cpu\" not implemented for "
-                                    f"'{t.dtype.name}')")
-        if rule == NOT_BOOL and t.dtype is dt.bool_:
-            raise DTypeRuntimeError(f"{name}: the operation is not supported on bool tensors; "
-                                    f"use logical_not() or cast to an integer type first")
+        if rejects is not None and rejects(t.dtype):
+            raise DTypeNotImplemented(f"{name}: \"{name}_cpu\" not implemented for "
+                                      f"'{TORCH_TYPE_NAMES[t.dtype.name]}' (got {t.dtype.name})")
 
 
-def elementwise_meta(name: str, out_dtype: dt.dtype | None = None, accepts: str | None = None):
-    """Outputs broadcast over all inputs; dtype is the (promoted) input dtype or `out_dtype`."""
+def reject_bool(name: str, message: str, *operands) -> None:
+    """PyTorch's RuntimeError for ops that refuse bool operands (neg, sub, relu, ...).
+
+    Checked before promotion: `int_tensor - True` is refused too.
+    """
+    for x in operands:
+        if x is not None and (isinstance(x, bool) or getattr(x, "dtype", None) is dt.bool_):
+            raise DTypeRuntimeError(f"{name}: {message}")
+
+
+def elementwise_meta(name: str, out_dtype: dt.dtype | None = None, accepts: str | None = None,
+                     bool_message: str | None = None):
+    """Outputs broadcast over all inputs; dtype is the (promoted) input dtype or `out_dtype`.
+
+    `bool_message`: the RuntimeError text for ops that refuse bool inputs outright.
+    """
     def meta(*inputs, **params):
         check_dtypes(name, inputs, accepts)
+        if bool_message is not None:
+            reject_bool(name, bool_message, *inputs)
         shape = broadcast_shapes(*(t._shape for t in inputs), op=name)
         return Out(shape, out_dtype or inputs[0].dtype)
     return meta
+
+
+def require_tensor(name: str, value, argument: str = "other", position: int = 2) -> None:
+    """TypeError for ops whose argument must be a Tensor (PyTorch's maximum(t, 2) is refused)."""
+    from ..tensor import Tensor
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
 
 
 def _export(op: Op, function, inplace: bool, aliases=(), defaults=None) -> None:
@@ -63,15 +97,17 @@ def _inplace_method(op: Op, defaults: dict):
 
 def unary(name: str, fn, doc: str, grad=None, promote=PROMOTE_INT_TO_FLOAT,
           saves_output: bool = False, accepts: str | None = None, out_dtype=None,
-          aliases=(), inplace: bool = True, bool_as: dt.dtype | None = None) -> Op:
+          aliases=(), inplace: bool = True, bool_as: dt.dtype | None = None,
+          bool_message: str | None = None) -> Op:
     """Declare `name(x)[i] = fn(x[i])`; `bool_as` casts bool inputs first (square: int64)."""
     if out_dtype is dt.bool_:
         promote = PROMOTE_DEFAULT
-    op = register(Op(name, meta=elementwise_meta(name, out_dtype, accepts),
+    op = register(Op(name, meta=elementwise_meta(name, out_dtype, accepts, bool_message),
                      reference=lambda a: map_elements(fn, a), backward=grad, promote=promote,
                      saves_output=saves_output, doc=doc))
 
     def function(input, *, out=None):
+        require_tensor(name, input, "input", 1)
         if bool_as is not None and input.dtype is dt.bool_:
             input = input.to(bool_as)
         return _maybe_out(dispatch(op, input), out)
@@ -81,10 +117,12 @@ def unary(name: str, fn, doc: str, grad=None, promote=PROMOTE_INT_TO_FLOAT,
 
 def binary(name: str, fn, doc: str, grad=None, promote=PROMOTE_DEFAULT,
            saves_output: bool = False, saves_inputs: bool = True, accepts: str | None = None,
-           out_dtype=None, aliases=(), inplace: bool = True, defaults: dict | None = None) -> Op:
+           out_dtype=None, aliases=(), inplace: bool = True, defaults: dict | None = None,
+           tensor_only: bool = False) -> Op:
     """Declare `name(a, b)[i] = fn(a[i], b[i], **params)`, with a and b broadcast together.
 
-    `defaults` lists keyword parameters (alpha=1, ...) that the function accepts.
+    `defaults` lists keyword parameters (alpha=1, ...) that the function accepts;
+    `tensor_only` refuses a Python number as `other` (TypeError), as PyTorch's maximum does.
     """
     defaults = defaults or {}
 
@@ -98,9 +136,23 @@ def binary(name: str, fn, doc: str, grad=None, promote=PROMOTE_DEFAULT,
         unknown = set(params) - set(defaults)
         if unknown:
             raise TypeError(f"{name}() got an unexpected keyword argument {unknown.pop()!r}")
+        if tensor_only:
+            require_tensor(name, input, "input", 1)
+            require_tensor(name, other)
         return _maybe_out(dispatch(op, input, other, **{**defaults, **params}), out)
     _export(op, function, inplace, aliases, defaults)
+    if inplace and tensor_only:
+        for alias in (name,) + tuple(aliases):
+            METHODS[alias + "_"] = _tensor_only_inplace(op, name, METHODS[alias + "_"])
     return op
+
+
+def _tensor_only_inplace(op: Op, name: str, method):
+    def inplace(self, other, **params):
+        require_tensor(name + "_", other)
+        return method(self, other, **params)
+    inplace.__name__ = name + "_"
+    return inplace
 
 
 def _shape_of(*arrays) -> tuple:
@@ -116,6 +168,7 @@ def _maybe_out(result, out):
     return out
 
 
-__all__ = ["unary", "binary", "elementwise_meta", "check_dtypes", "INTEGRAL_OR_BOOL",
-           "NOT_BOOL", "FLOATING", "PROMOTE_ALWAYS_BOOL", "PROMOTE_DEFAULT",
-           "PROMOTE_INT_TO_FLOAT", "_maybe_out", "_export", "_shape_of"]
+__all__ = ["unary", "binary", "elementwise_meta", "check_dtypes", "reject_bool",
+           "require_tensor", "INTEGRAL_OR_BOOL", "INTEGRAL", "NOT_BOOL", "FLOATING",
+           "PROMOTE_ALWAYS_BOOL", "PROMOTE_DEFAULT", "PROMOTE_INT_TO_FLOAT", "_maybe_out",
+           "_export", "_shape_of"]

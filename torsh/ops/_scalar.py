@@ -8,6 +8,7 @@ Python floats; integer-valued helpers say so.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 inf, nan = math.inf, math.nan
 
@@ -135,59 +136,75 @@ def erfinv(y):
 
 
 def digamma(x):
-    """psi(x) = d/dx log Gamma(x): reflection for x < 0.5, recurrence up to 6, then asymptotics."""
+    """psi(x) = d/dx log Gamma(x): reflection for x < 0.5, recurrence up to 10, then asymptotics.
+
+    psi(x) ~ ln x - 1/(2x) - sum_k B_2k / (2k x^2k); at x >= 10 seven terms reach double
+    precision. Near 0 psi(x) ~ -1/x, so psi(+0) = -inf and psi(-0) = +inf.
+    """
     if x != x or x == -inf:
         return nan
     if x == inf:
         return inf
     if x == 0:
-        return math.copysign(inf, -x) if math.copysign(1.0, x) > 0 else inf
+        return math.copysign(inf, -x)
     if x < 0 and x == math.floor(x):
         return nan
     if x < 0.5:
         return digamma(1.0 - x) - math.pi / math.tan(math.pi * x)
     result = 0.0
-    while x < 6.0:
+    while x < 10.0:
         result -= 1.0 / x
         x += 1.0
     f = 1.0 / (x * x)
-    series = f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))))
+    series = f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (
+        1 / 132 - f * (691 / 32760 - f / 12))))))
     return result + math.log(x) - 0.5 / x - series
 
 
 def sinc(x):
-    """sin(pi x) / (pi x), and 1 at x = 0."""
+    """sin(pi x) / (pi x), and 1 at x = 0; sinc(±inf) = NaN, as sin(inf) / inf is in PyTorch."""
     if x == 0:
         return 1.0
     if math.isinf(x):
-        return 0.0
+        return nan
     px = math.pi * x
     return sin(px) / px
 
 
+def _keep_zero_sign(result: float, x: float) -> float:
+    """C's rounding functions keep the sign of a zero result: floor(-0.0) = ceil(-0.5) = -0.0."""
+    return math.copysign(0.0, x) if result == 0 else result
+
+
 def round_half_even(x, decimals=0):
-    """Round to `decimals` places, ties to even (PyTorch's round)."""
+    """Round to `decimals` places, ties to even (PyTorch's round; round(-0.4) = -0.0).
+
+    As in PyTorch, decimals > 0 computes nearbyint(x * 10^d) / 10^d and decimals < 0
+    computes nearbyint(x / 10^-d) * 10^-d.
+    """
     if x != x or math.isinf(x):
         return x
     if decimals == 0:
-        return float(round(x)) if x == x else x
-    scale = 10.0 ** decimals
-    scaled = x * scale
-    if math.isinf(scaled):
-        return x
-    return float(round(scaled)) / scale
+        return _keep_zero_sign(float(round(x)), x)
+    scale = 10.0 ** abs(decimals)
+    if decimals > 0:
+        scaled = x * scale
+        if math.isinf(scaled):
+            return scaled / scale
+        return _keep_zero_sign(float(round(scaled)), x) / scale
+    return _keep_zero_sign(float(round(x / scale)), x) * scale
 
 
 def floor(x):
-    return x if (x != x or math.isinf(x)) else float(math.floor(x))
+    return x if (x != x or math.isinf(x)) else _keep_zero_sign(float(math.floor(x)), x)
 
 
 def ceil(x):
-    return x if (x != x or math.isinf(x)) else float(math.ceil(x))
+    return x if (x != x or math.isinf(x)) else _keep_zero_sign(float(math.ceil(x)), x)
 
 
 def trunc(x):
-    return x if (x != x or math.isinf(x)) else float(math.trunc(x))
+    return x if (x != x or math.isinf(x)) else _keep_zero_sign(float(math.trunc(x)), x)
 
 
 def float_pow(a, b):
@@ -211,22 +228,34 @@ def float_pow(a, b):
 
 
 def int_pow(a: int, b: int) -> int:
-    """Integer power; PyTorch rejects negative exponents except for bases 1 and -1."""
+    """Integer power, wrapped to 64 bits (the output dtype then wraps to its width).
+
+    A negative exponent gives 0, except 1 ** b = 1 and (-1) ** b = ±1, as PyTorch's powi does
+    for tensor exponents; `torsh.pow(int_tensor, -2)` with a Python exponent raises instead
+    (see ops/binary.py).
+    """
     if b < 0:
         if a == 1:
             return 1
         if a == -1:
             return 1 if b % 2 == 0 else -1
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return a ** b
+        return 0
+    return pow(a, b, 1 << 64)
 
 
-def fmod(a, b):
-    """C's fmod: the remainder with the sign of the dividend."""
-    if isinstance(a, int) and isinstance(b, int):
-        if b == 0:
-            raise RuntimeError("ZeroDivisionError")
-        return int(math.fmod(a, b)) if abs(a) < 2 ** 52 else a - b * int(a / b)
+def _check_int_divisor(b: int) -> None:
+    if b == 0:
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _int_trunc_div(a: int, b: int) -> int:
+    """C's integer a / b: the quotient rounded toward zero."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def _fmod(a: float, b: float) -> float:
+    """C's fmod with IEEE specials: NaN for x % 0 and inf % y, x for x % inf."""
     if b == 0 or a != a or b != b or math.isinf(a):
         return nan
     if math.isinf(b):
@@ -234,77 +263,89 @@ def fmod(a, b):
     return math.fmod(a, b)
 
 
-def remainder(a, b):
-    """Python's modulus: the remainder with the sign of the divisor (PyTorch's remainder)."""
+def fmod(a, b):
+    """C's fmod: a - trunc(a / b) * b, the sign of the dividend; integer b = 0 raises."""
     if isinstance(a, int) and isinstance(b, int):
-        if b == 0:
-            raise RuntimeError("ZeroDivisionError")
+        _check_int_divisor(b)
+        return a - b * _int_trunc_div(a, b)
+    return _fmod(a, b)
+
+
+def remainder(a, b):
+    """a - floor(a / b) * b, the sign of the divisor: PyTorch's fmod(a, b), plus b when the
+    two differ in sign (so remainder(0.0, -1) = 0.0 and remainder(-1, inf) = inf)."""
+    if isinstance(a, int) and isinstance(b, int):
+        _check_int_divisor(b)
         return a % b
-    if b == 0 or a != a or b != b or math.isinf(a):
-        return nan
-    if math.isinf(b):
-        return float(a) if (a >= 0) == (b > 0) or a == 0 else b
-    r = math.fmod(a, b)
-    if r != 0 and (r < 0) != (b < 0):
+    r = _fmod(a, b)
+    if r != 0 and (b < 0) != (r < 0):
         r += b
-    return r if r != 0 else math.copysign(0.0, b)
+    return r
 
 
 def floor_divide(a, b):
-    """floor(a / b); integers raise on division by zero as PyTorch does."""
+    """floor(a / b), as PyTorch's div_floor: (a - fmod(a, b)) / b, corrected by one when the
+    remainder's sign differs from b's, then rounded to the nearest integer; x // 0 is x / 0.
+
+    So inf // 1 = NaN (fmod(inf, 1) is NaN) and a zero quotient takes the sign of a / b.
+    Integer division by zero raises.
+    """
     if isinstance(a, int) and isinstance(b, int):
-        if b == 0:
-            raise RuntimeError("ZeroDivisionError")
+        _check_int_divisor(b)
         return a // b
     if b == 0:
         return divide(a, b)
-    q = divide(a, b)
-    if q != q or math.isinf(q):
-        return q
-    # Python's // on floats already follows floor((a - fmod(a, b)) / b), as PyTorch's div_floor.
-    try:
-        return a // b
-    except (ZeroDivisionError, OverflowError):
-        return floor(q)
+    mod = _fmod(a, b)
+    quotient = divide(a - mod, b)
+    if mod != 0 and (b < 0) != (mod < 0):
+        quotient -= 1.0
+    if quotient == 0:
+        return math.copysign(0.0, divide(a, b))
+    if quotient != quotient or math.isinf(quotient):
+        return quotient
+    result = float(math.floor(quotient))
+    return result + 1.0 if quotient - result > 0.5 else result
 
 
 def trunc_divide(a, b):
+    """a / b rounded toward zero; integer division by zero raises."""
     if isinstance(a, int) and isinstance(b, int):
-        if b == 0:
-            raise RuntimeError("ZeroDivisionError")
-        q = abs(a) // abs(b)
-        return q if (a >= 0) == (b >= 0) else -q
+        _check_int_divisor(b)
+        return _int_trunc_div(a, b)
     return trunc(divide(a, b))
 
 
 def maximum(a, b):
-    """Larger value; NaN if either is NaN."""
+    """The larger value; NaN if either is NaN. Signed zeros are not ordered: on a tie the
+    result is b, as PyTorch's vectorised max gives (maximum(0.0, -0.0) = -0.0)."""
     if a != a or b != b:
         return nan
-    return a if a > b or (a == b and math.copysign(1, a) > 0) else b
+    return a if a > b else b
 
 
 def minimum(a, b):
+    """The smaller value; NaN if either is NaN; on a tie b (minimum(-0.0, 0.0) = 0.0)."""
     if a != a or b != b:
         return nan
-    return a if a < b or (a == b and math.copysign(1, a) < 0) else b
+    return a if a < b else b
 
 
 def fmax(a, b):
-    """Larger value, ignoring a NaN operand."""
+    """The larger value, ignoring a NaN operand; on a tie a (C's fmax: fmax(-0.0, 0.0) = -0.0)."""
     if a != a:
         return b
     if b != b:
         return a
-    return maximum(a, b)
+    return b if b > a else a
 
 
 def fmin(a, b):
+    """The smaller value, ignoring a NaN operand; on a tie a."""
     if a != a:
         return b
     if b != b:
         return a
-    return minimum(a, b)
+    return b if b < a else a
 
 
 def atan2(a, b):
@@ -330,12 +371,14 @@ def logaddexp(a, b):
 
 
 def logaddexp2(a, b):
+    """log2(2^a + 2^b) = max + log1p(2^-|a - b|) * (1 / ln 2), fused as PyTorch's fma computes
+    it, so logaddexp2(-1, -1) = -4.76e-17 rather than 0 (in float64)."""
     if a != a or b != b:
         return nan
     if a == b and math.isinf(a):
         return a
     m = max(a, b)
-    return m + math.log1p(exp2(-abs(a - b))) / math.log(2)
+    return add_scaled(m, math.log1p(exp2(-abs(a - b))), 1 / math.log(2))
 
 
 def xlogy(x, y):
@@ -352,9 +395,8 @@ def copysign(a, b):
 
 
 def heaviside(x, value):
-    """0 for x < 0, `value` at x == 0, 1 for x > 0; NaN stays NaN."""
-    if x != x:
-        return x
+    """0 for x < 0, `value` at x == 0, 1 for x > 0; heaviside(NaN) = 0, as PyTorch computes
+    `x == 0 ? value : x > 0`."""
     return value if x == 0 else int(x > 0)
 
 
@@ -366,3 +408,29 @@ def nan_to_num(x, nan_value, posinf, neginf):
     if x == -inf:
         return neginf
     return x
+
+
+def add_scaled(x, y, alpha):
+    """x + alpha * y with a single rounding, as PyTorch's fused multiply-add computes it.
+
+    Integers (and bools) are exact in Python; finite floats go through exact fractions, so
+    1.0 - 3 * 1e30 is -3e30 and not the double-rounded -3.0000000000000003e30.
+    """
+    if alpha == 1 or isinstance(x, int) and isinstance(y, int):
+        return x + alpha * y
+    if math.isfinite(x) and math.isfinite(y) and math.isfinite(alpha):
+        exact = Fraction(x) + Fraction(alpha) * Fraction(y)
+        if exact != 0:   # a zero keeps IEEE's sign rule: -0.0 + -0.0 = -0.0
+            try:
+                return float(exact)
+            except OverflowError:
+                pass
+    return x + alpha * y
+
+
+def lerp(start, end, weight):
+    """start + weight * (end - start), from the nearer end for accuracy (PyTorch's form):
+    end - (end - start) * (1 - weight) when |weight| >= 0.5, so lerp(a, b, 1) = b exactly."""
+    if abs(weight) < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1 - weight)

@@ -1,4 +1,4 @@
-"""Binary (and ternary) elementwise ops with broadcasting: out[i] = f(a[i], b[i]).
+"""Binary elementwise ops with broadcasting: out[i] = f(a[i], b[i]) (ternary ones: ternary.py).
 
 Each line declares the op, its scalar function, what it means at special values and its
 gradient with respect to each input. Operators (`+`, `<`, `&`, ...) map onto these in
@@ -10,52 +10,92 @@ import math
 import struct
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError, InvalidArgument, InvalidArgumentRuntime
+from .._core.errors import DTypeRuntimeError, InvalidArgumentRuntime
 from .._core.shape import broadcast_shapes
 from ..dispatch import dispatch, dispatch_inplace
+from ..tensor import Tensor
 from . import _scalar as s
 from ._array import zip_elements
-from ._elementwise_base import (INTEGRAL_OR_BOOL, NOT_BOOL, PROMOTE_ALWAYS_BOOL, PROMOTE_DEFAULT,
-                                PROMOTE_INT_TO_FLOAT, _maybe_out, binary, elementwise_meta)
-from ._op import METHODS, PUBLIC, Op, public, register
+from ._elementwise_base import (FLOATING, INTEGRAL, INTEGRAL_OR_BOOL, NOT_BOOL,
+                                PROMOTE_ALWAYS_BOOL, PROMOTE_DEFAULT, PROMOTE_INT_TO_FLOAT,
+                                _maybe_out, binary, elementwise_meta, require_tensor)
+from ._op import METHODS, Op, public, register
+
+
+_lerp_scalar = s.lerp   # statistics.py's quantile interpolates with it
 
 
 def _ab(ctx):
-    return ctx.inputs
+    """The saved (promoted) inputs; a wrapped Python number is handed back as a plain 0-d
+    tensor, so that backward formulas compute with it in its promoted dtype."""
+    return tuple(t.detach() if t._wrapped_number else t for t in ctx.inputs)
+
+
+def common_dtype(*operands) -> dt.dtype:
+    """The promoted dtype of tensors and Python numbers (torsh.result_type for any count)."""
+    return dt.result_type_of([
+        dt.Operand(x.dtype, 2 if x.ndim else 1) if isinstance(x, Tensor)
+        else dt.Operand(dt.scalar_dtype(x), 0) for x in operands])
 
 
 def _check_alpha(a, b, alpha, name):
-    dtypes = [x.dtype for x in (a, b) if hasattr(x, "dtype")]
-    if isinstance(alpha, float) and dtypes and all(not d.is_floating_point for d in dtypes):
+    """PyTorch refuses a float alpha for an integer result and a bool alpha for a non-bool one."""
+    common = common_dtype(a, b)
+    if isinstance(alpha, float) and not common.is_floating_point:
         raise DTypeRuntimeError(f"{name}: For integral input tensors, argument alpha must not "
                                 f"be a floating point number.")
+    if isinstance(alpha, bool) and common is not dt.bool_:
+        raise DTypeRuntimeError(f"{name}: Boolean alpha only supported for Boolean results.")
+
+
+_SUB_BOOL = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+_SUB_TWO_BOOLS = ("Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+                  "the `^` or `logical_xor()` operator instead.")
+
+
+def _check_sub(name, a, b):
+    """sub refuses bool operands before promotion: `int_tensor - True` raises too."""
+    bools = [isinstance(x, bool) or getattr(x, "dtype", None) is dt.bool_ for x in (a, b)]
+    if all(bools):
+        raise DTypeRuntimeError(f"{name}: {_SUB_TWO_BOOLS}")
+    if any(bools):
+        raise DTypeRuntimeError(f"{name}: {_SUB_BOOL}")
 
 
 # -- arithmetic
-_ADD = binary("add", lambda x, y, alpha: x + alpha * y,
-              "input + alpha * other; bool + bool is logical or.",
+_ADD = binary("add", s.add_scaled,
+              "input + alpha * other, rounded once (PyTorch fuses the product into an fma); "
+              "bool + bool is logical or; integers wrap.",
               grad=lambda ctx, g: (g, g * ctx.alpha if ctx.alpha != 1 else g),
               saves_inputs=False, defaults={"alpha": 1})
-_SUB = binary("sub", lambda x, y, alpha: x - alpha * y,
-              "input - alpha * other; rejects two bool tensors.",
+_SUB = binary("sub", lambda x, y, alpha: s.add_scaled(x, y, -alpha),
+              "input - alpha * other, rounded once; integers wrap (uint8 0 - 1 = 255); "
+              "refuses bool operands, even a Python True.",
               grad=lambda ctx, g: (g, -g * ctx.alpha if ctx.alpha != 1 else -g),
-              saves_inputs=False, accepts=NOT_BOOL, defaults={"alpha": 1},
-              aliases=("subtract",))
+              saves_inputs=False, defaults={"alpha": 1}, aliases=("subtract",))
 binary("mul", lambda x, y: x * y, "input * other; bool * bool is logical and.",
        grad=lambda ctx, g: (g * _ab(ctx)[1], g * _ab(ctx)[0]), aliases=("multiply",))
 _DIV = binary("div", s.divide, "input / other in floating point; x/0 = ±inf, 0/0 = NaN.",
               grad=lambda ctx, g: (g / _ab(ctx)[1], -g * _ab(ctx)[0] / (_ab(ctx)[1] ** 2)),
               promote=PROMOTE_INT_TO_FLOAT, aliases=("true_divide", "divide"))
 _FLOOR_DIV = binary("floor_divide", s.floor_divide,
-                    "floor(input / other); integer division by zero raises.",
-                    grad=lambda ctx, g: (g * 0, g * 0))
+                    "floor(input / other) as PyTorch's div_floor: inf // 1 = NaN, x // 0 = x / 0 "
+                    "for floats; integer division by zero raises RuntimeError; bool raises.",
+                    grad=lambda ctx, g: (g * 0, g * 0), accepts=NOT_BOOL)
 _TRUNC_DIV = binary("trunc_divide", s.trunc_divide,
                     "input / other rounded toward zero; integer division by zero raises.",
-                    grad=lambda ctx, g: (g * 0, g * 0))
-binary("remainder", s.remainder, "input - floor(input / other) * other: the sign of other.",
-       grad=lambda ctx, g: (g, -g * _ab(ctx)[0].floor_divide(_ab(ctx)[1])))
-binary("fmod", s.fmod, "C's fmod: input - trunc(input / other) * other, the sign of input.",
-       grad=lambda ctx, g: (g, -g * _ab(ctx)[0].trunc_divide(_ab(ctx)[1])))
+                    grad=lambda ctx, g: (g * 0, g * 0), accepts=NOT_BOOL)
+binary("remainder", s.remainder,
+       "input - floor(input / other) * other, the sign of other: fmod(input, other), plus other "
+       "where their signs differ; remainder(0.0, -1) = 0.0, remainder(-1, inf) = inf; "
+       "integer division by zero raises. (PyTorch's float32/bfloat16 kernel treats a subnormal "
+       "divisor as 0 and gives NaN; torsh divides by it.)",
+       grad=lambda ctx, g: (g, -g * _ab(ctx)[0].floor_divide(_ab(ctx)[1])), accepts=NOT_BOOL)
+binary("fmod", s.fmod, "C's fmod: input - trunc(input / other) * other, the sign of input; "
+       "fmod(x, 0.0) = NaN, integer division by zero raises; a subnormal divisor is used as is "
+       "(PyTorch's float32 kernel flushes it to 0 and gives NaN).",
+       grad=lambda ctx, g: (g, -g * _ab(ctx)[0].trunc_divide(_ab(ctx)[1])), accepts=NOT_BOOL)
 
 
 def _pow_scalar(x, y):
@@ -65,7 +105,7 @@ def _pow_scalar(x, y):
 
 
 def _pow_grad(ctx, g):
-    a, b = ctx.inputs
+    a, b = _ab(ctx)
     grad_a = grad_b = None
     if ctx.needs_input_grad[0]:
         grad_a = (g * b * a ** (b - 1)).masked_fill(b == 0, 0.0)
@@ -74,17 +114,36 @@ def _pow_grad(ctx, g):
     return grad_a, grad_b
 
 
-_POW = register(Op("pow", meta=elementwise_meta("pow"), promote=PROMOTE_DEFAULT,
+_POW = register(Op("pow", meta=elementwise_meta("pow", accepts=NOT_BOOL), promote=PROMOTE_DEFAULT,
                    reference=lambda a, b: zip_elements(_pow_scalar, broadcast_shapes(
                        a.shape, b.shape), a, b),
                    backward=_pow_grad, saves_output=True,
-                   doc="input ** exponent; pow(0, negative) = inf, pow(x < 0, non-integer) = "
-                       "NaN, integers to negative powers raise."))
+                   doc="input ** exponent, C's pow for floats: pow(±0, negative) = ±inf, "
+                       "pow(x < 0, non-integer) = NaN, pow(x, 0) = pow(1, y) = 1 even for NaN. "
+                       "Integers wrap; an integer tensor exponent < 0 gives 0 (1 for base 1, ±1 "
+                       "for base -1), while a negative Python int exponent raises. Bool tensors "
+                       "raise, except `bool_tensor ** True` (a copy), as in PyTorch."))
+
+
+def _check_pow(input, exponent, name):
+    integral = hasattr(input, "dtype") and not input.dtype.is_floating_point
+    if integral and isinstance(exponent, int) and not isinstance(exponent, bool) \
+            and exponent < 0:
+        raise InvalidArgumentRuntime(f"{name}: Integers to negative integer powers are not "
+                                     f"allowed.")
 
 
 @public("pow")
 def pow(input, exponent, *, out=None):
+    _check_pow(input, exponent, "pow")
+    if exponent is True and getattr(input, "dtype", None) is dt.bool_:
+        return _maybe_out(input.clone(), out)
     return _maybe_out(dispatch(_POW, input, exponent), out)
+
+
+def _pow_(self, exponent):
+    _check_pow(self, exponent, "pow_")
+    return dispatch_inplace(_POW, self, exponent)
 
 
 @public("float_power")
@@ -94,23 +153,35 @@ def float_power(input, exponent, *, out=None):
     return _maybe_out(dispatch(_POW, *cast), out)
 
 
-METHODS["pow_"] = lambda self, exponent: dispatch_inplace(_POW, self, exponent)
-METHODS["float_power_"] = lambda self, exponent: self.copy_(float_power(self, exponent))
+def _float_power_(self, exponent):
+    if self.dtype is not dt.float64:
+        raise DTypeRuntimeError(f"float_power_: the base given to float_power_ has dtype "
+                                f"{self.dtype.name} but the operation's result requires dtype "
+                                f"float64")
+    return dispatch_inplace(_POW, self, exponent if hasattr(exponent, "dtype")
+                            else float(exponent))
+
+
+METHODS["pow_"] = _pow_
+METHODS["float_power_"] = _float_power_
 
 
 @public("div", "divide", "true_divide")
 def div(input, other, *, rounding_mode=None, out=None):
     """input / other; rounding_mode None (true division), 'trunc' or 'floor'."""
+    return _maybe_out(dispatch(_division_op(rounding_mode), input, other), out)
+
+
+def _division_op(rounding_mode):
     ops = {None: _DIV, "trunc": _TRUNC_DIV, "floor": _FLOOR_DIV}
     if rounding_mode not in ops:
-        raise InvalidArgument(f"div expected rounding_mode to be one of None, 'trunc', or "
-                              f"'floor' but found '{rounding_mode}'")
-    return _maybe_out(dispatch(ops[rounding_mode], input, other), out)
+        raise InvalidArgumentRuntime(f"div expected rounding_mode to be one of None, 'trunc', "
+                                     f"or 'floor' but found '{rounding_mode}'")
+    return ops[rounding_mode]
 
 
 def _div_(self, other, *, rounding_mode=None):
-    ops = {None: _DIV, "trunc": _TRUNC_DIV, "floor": _FLOOR_DIV}
-    return dispatch_inplace(ops[rounding_mode], self, other)
+    return dispatch_inplace(_division_op(rounding_mode), self, other)
 
 
 METHODS["div_"] = METHODS["divide_"] = METHODS["true_divide_"] = _div_
@@ -124,6 +195,7 @@ def add(input, other, *, alpha=1, out=None):
 
 @public("sub", "subtract")
 def sub(input, other, *, alpha=1, out=None):
+    _check_sub("sub", input, other)
     _check_alpha(input, other, alpha, "sub")
     return _maybe_out(dispatch(_SUB, input, other, alpha=alpha), out)
 
@@ -131,7 +203,24 @@ def sub(input, other, *, alpha=1, out=None):
 @public("rsub")
 def rsub(input, other, *, alpha=1):
     """other - alpha * input."""
+    _check_sub("rsub", input, other)
+    _check_alpha(input, other, alpha, "rsub")
     return dispatch(_SUB, other, input, alpha=alpha)
+
+
+def _add_(self, other, *, alpha=1):
+    _check_alpha(self, other, alpha, "add_")
+    return dispatch_inplace(_ADD, self, other, alpha=alpha)
+
+
+def _sub_(self, other, *, alpha=1):
+    _check_sub("sub_", self, other)
+    _check_alpha(self, other, alpha, "sub_")
+    return dispatch_inplace(_SUB, self, other, alpha=alpha)
+
+
+METHODS["add_"] = _add_
+METHODS["sub_"] = METHODS["subtract_"] = _sub_
 
 
 # -- comparisons (computed in the promoted dtype, answered in bool)
@@ -146,14 +235,16 @@ for _name, _fn, _doc, _alias in (
            aliases=() if _alias == "__eq" else (_alias,))
 
 # -- extrema
-binary("maximum", s.maximum, "larger of the two; NaN if either is NaN.",
-       grad=lambda ctx, g: _select_grad(g, *_ab(ctx), lambda a, b: a > b))
-binary("minimum", s.minimum, "smaller of the two; NaN if either is NaN.",
-       grad=lambda ctx, g: _select_grad(g, *_ab(ctx), lambda a, b: a < b))
-binary("fmax", s.fmax, "larger of the two, ignoring a NaN operand.",
-       grad=lambda ctx, g: _fselect_grad(g, *_ab(ctx), lambda a, b: a >= b))
-binary("fmin", s.fmin, "smaller of the two, ignoring a NaN operand.",
-       grad=lambda ctx, g: _fselect_grad(g, *_ab(ctx), lambda a, b: a <= b))
+binary("maximum", s.maximum, "larger of the two; NaN if either is NaN; on a tie other "
+       "(so maximum(0.0, -0.0) = -0.0, as PyTorch's vectorised kernel gives; its broadcast-scalar "
+       "path may pick the other zero). Both arguments must be tensors.",
+       grad=lambda ctx, g: _select_grad(g, *_ab(ctx), lambda a, b: a > b), tensor_only=True)
+binary("minimum", s.minimum, "smaller of the two; NaN if either is NaN; on a tie other.",
+       grad=lambda ctx, g: _select_grad(g, *_ab(ctx), lambda a, b: a < b), tensor_only=True)
+binary("fmax", s.fmax, "larger of the two, ignoring a NaN operand; on a tie input.",
+       grad=lambda ctx, g: _fselect_grad(g, *_ab(ctx), lambda a, b: a >= b), tensor_only=True)
+binary("fmin", s.fmin, "smaller of the two, ignoring a NaN operand; on a tie input.",
+       grad=lambda ctx, g: _fselect_grad(g, *_ab(ctx), lambda a, b: a <= b), tensor_only=True)
 
 
 def _select_grad(g, a, b, wins):
@@ -171,10 +262,12 @@ def _fselect_grad(g, a, b, keeps_a):
 
 
 # -- logical and bitwise
-binary("logical_and", lambda x, y: bool(x) and bool(y), "both nonzero.", out_dtype=dt.bool_)
-binary("logical_or", lambda x, y: bool(x) or bool(y), "either nonzero.", out_dtype=dt.bool_)
+binary("logical_and", lambda x, y: bool(x) and bool(y), "both nonzero (NaN counts as nonzero).",
+       out_dtype=dt.bool_, tensor_only=True)
+binary("logical_or", lambda x, y: bool(x) or bool(y), "either nonzero.", out_dtype=dt.bool_,
+       tensor_only=True)
 binary("logical_xor", lambda x, y: bool(x) != bool(y), "exactly one nonzero.",
-       out_dtype=dt.bool_)
+       out_dtype=dt.bool_, tensor_only=True)
 binary("bitwise_and", lambda x, y: x & y, "bitwise and (logical for bool).",
        accepts=INTEGRAL_OR_BOOL)
 binary("bitwise_or", lambda x, y: x | y, "bitwise or (logical for bool).",
@@ -192,27 +285,28 @@ def _shift_right(x, n):
 
 
 binary("bitwise_left_shift", _shift_left,
-       "x << n, wrapping to the width; shifts of n < 0 or n >= width give 0.",
-       accepts=INTEGRAL_OR_BOOL)
+       "x << n, wrapping to the width; shifts of n < 0 or n >= width give 0. Integers only.",
+       accepts=INTEGRAL)
 binary("bitwise_right_shift", _shift_right,
-       "x >> n, arithmetic for signed types; shifts past the width give 0 or -1.",
-       accepts=INTEGRAL_OR_BOOL)
+       "x >> n, arithmetic for signed types; shifts of n < 0 or n >= width give 0 or -1 (the "
+       "sign). Integers only.", accepts=INTEGRAL)
 
 # -- float functions of two arguments
 binary("atan2", s.atan2, "the angle of (other, input): atan(input / other) in the right quadrant.",
        grad=lambda ctx, g: _atan2_grad(g, *_ab(ctx)), promote=PROMOTE_INT_TO_FLOAT,
-       aliases=("arctan2",))
-binary("hypot", s.hypot, "sqrt(a^2 + b^2) without overflow; inf if either is inf.",
+       aliases=("arctan2",), tensor_only=True)
+binary("hypot", s.hypot, "sqrt(a^2 + b^2) without overflow; inf if either is inf (even with "
+       "NaN). Floating dtypes only: integer tensors raise, they are not promoted.",
        grad=lambda ctx, g: (g * _ab(ctx)[0] / ctx.output, g * _ab(ctx)[1] / ctx.output),
-       promote=PROMOTE_INT_TO_FLOAT, saves_output=True)
-binary("logaddexp", s.logaddexp, "log(e^a + e^b), computed without overflow.",
+       saves_output=True, accepts=FLOATING, tensor_only=True)
+binary("logaddexp", s.logaddexp, "log(e^a + e^b), computed without overflow. Floating only.",
        grad=lambda ctx, g: (g * (_ab(ctx)[0] - ctx.output).exp(),
                             g * (_ab(ctx)[1] - ctx.output).exp()),
-       promote=PROMOTE_INT_TO_FLOAT, saves_output=True)
-binary("logaddexp2", s.logaddexp2, "log2(2^a + 2^b), computed without overflow.",
+       saves_output=True, accepts=FLOATING, tensor_only=True)
+binary("logaddexp2", s.logaddexp2, "log2(2^a + 2^b), computed without overflow. Floating only.",
        grad=lambda ctx, g: (g * (_ab(ctx)[0] - ctx.output).exp2(),
                             g * (_ab(ctx)[1] - ctx.output).exp2()),
-       promote=PROMOTE_INT_TO_FLOAT, saves_output=True)
+       saves_output=True, accepts=FLOATING, tensor_only=True)
 binary("xlogy", s.xlogy, "x * log(y), and 0 where x == 0 (unless y is NaN).",
        grad=lambda ctx, g: _xlogy_grad(g, *_ab(ctx)), promote=PROMOTE_INT_TO_FLOAT)
 binary("copysign", s.copysign, "|input| with the sign of other (-0.0 counts as negative).",
@@ -226,7 +320,8 @@ def _atan2_grad(g, a, b):
 
 
 def _xlogy_grad(g, x, y):
-    grad_x = (g * y.log()).masked_fill((x == 0) & ~y.isnan(), 0.0)
+    """d/dx = log y (also at x = 0, where y > 0), but 0 where x == 0 and y <= 0 (PyTorch)."""
+    grad_x = g.xlogy(y).masked_fill((x == 0) & (y <= 0), 0.0)
     return grad_x, g * x / y
 
 
@@ -237,8 +332,14 @@ def _copysign_grad(g, a, out):
 
 @public("heaviside")
 def heaviside(input, values, *, out=None):
-    """0 where input < 0, values where input == 0, 1 where input > 0; NaN stays NaN."""
-    if hasattr(values, "dtype") and input.dtype is not values.dtype:
+    """0 where input < 0, values where input == 0, 1 where input > 0; heaviside(NaN) = 0.
+
+    PyTorch computes `input == 0 ? values : input > 0`, so NaN, which is neither, gives 0.
+    Both arguments must be tensors of one dtype.
+    """
+    require_tensor("heaviside", input, "input", 1)
+    require_tensor("heaviside", values, "values")
+    if input.dtype is not values.dtype:
         raise DTypeRuntimeError(f"heaviside is not yet implemented for tensors with different "
                                 f"dtypes ({input.dtype.name} and {values.dtype.name})")
     return _maybe_out(dispatch(_HEAVISIDE, input, values), out)
@@ -282,179 +383,21 @@ def _from_bits(bits: int, dtype_name: str) -> float:
 
 
 _NEXTAFTER = register(Op(
-    "nextafter", meta=elementwise_meta("nextafter"), promote=PROMOTE_DEFAULT,
+    "nextafter", meta=elementwise_meta("nextafter", accepts=FLOATING), promote=PROMOTE_DEFAULT,
     reference=lambda a, b, dtype_name: zip_elements(
         lambda x, y: _next_after(x, y, dtype_name), broadcast_shapes(a.shape, b.shape), a, b),
-    doc="the next representable value after input in the direction of other."))
+    doc="the next value of the promoted dtype after input in the direction of other; "
+        "nextafter(0, 1) is that dtype's smallest subnormal, nextafter(x, x) = x, NaN gives NaN. "
+        "Floating dtypes only."))
 
 
 @public("nextafter")
 def nextafter(input, other, *, out=None):
-    common = dt.promote_types(input.dtype, other.dtype)
-    if not common.is_floating_point:
-        raise DTypeRuntimeError(f"nextafter: expected floating tensors, got {common.name}")
+    from ..dispatch import promoted_dtype
+    require_tensor("nextafter", input, "input", 1)
+    require_tensor("nextafter", other)
+    common = promoted_dtype(_NEXTAFTER, [input, other])
     return _maybe_out(dispatch(_NEXTAFTER, input, other, dtype_name=common.name), out)
-
-
-# -- ternary
-def _where_meta(condition, a, b):
-    if condition.dtype not in (dt.bool_, dt.uint8):
-        raise DTypeRuntimeError(f"where expected condition to be a boolean tensor, but got a "
-                                f"tensor with dtype {condition.dtype.name}")
-    shape = broadcast_shapes(condition._shape, a._shape, b._shape, op="where")
-    return elementwise_meta("where")(a, b)._replace(shape=shape)
-
-
-_WHERE = register(Op(
-    "where", meta=_where_meta,
-    reference=lambda c, a, b: zip_elements(lambda k, x, y: x if k else y,
-                                           broadcast_shapes(c.shape, a.shape, b.shape), c, a, b),
-    backward=lambda ctx, g: (None, g.where(ctx.inputs[0], g * 0), (g * 0).where(
-        ctx.inputs[0], g)),
-    extra={"promoted": (1, 2)},
-    doc="input where condition else other. The unselected branch gets a zero gradient, even "
-        "where it is NaN or inf."))
-
-
-@public("where", method=False)
-def where(condition, input=None, other=None, *, out=None):
-    """where(condition, input, other) selects; where(condition) is nonzero(as_tuple=True)."""
-    if input is None and other is None:
-        return condition.nonzero(as_tuple=True)
-    return _maybe_out(dispatch(_WHERE, condition, input, other), out)
-
-
-METHODS["where"] = lambda self, condition, other: dispatch(_WHERE, condition, self, other)
-
-
-def _lerp_scalar(start, end, weight):
-    """start + weight * (end - start), from the nearer end for accuracy (PyTorch's form)."""
-    if abs(weight) < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1 - weight)
-
-
-_LERP = register(Op(
-    "lerp", meta=elementwise_meta("lerp"), promote=PROMOTE_DEFAULT,
-    reference=lambda a, b, w: zip_elements(_lerp_scalar, broadcast_shapes(
-        a.shape, b.shape, w.shape), a, b, w),
-    backward=lambda ctx, g: (g * (1 - ctx.inputs[2]), g * ctx.inputs[2],
-                             g * (ctx.inputs[1] - ctx.inputs[0])),
-    doc="input + weight * (end - input)."))
-
-
-@public("lerp")
-def lerp(input, end, weight, *, out=None):
-    return _maybe_out(dispatch(_LERP, input, end, weight), out)
-
-
-METHODS["lerp_"] = lambda self, end, weight: dispatch_inplace(_LERP, self, end, weight)
-
-
-def _addc(name, combine, grads, doc):
-    op = register(Op(
-        name, meta=elementwise_meta(name), promote=PROMOTE_DEFAULT,
-        reference=lambda a, b, c, value: zip_elements(
-            lambda x, y, z: x + value * combine(y, z),
-            broadcast_shapes(a.shape, b.shape, c.shape), a, b, c),
-        backward=grads, doc=doc))
-
-    def function(input, tensor1, tensor2, *, value=1, out=None):
-        if name == "addcdiv" and not any(t.dtype.is_floating_point
-                                         for t in (input, tensor1, tensor2)):
-            raise DTypeRuntimeError("addcdiv: Integer division with addcdiv is no longer "
-                                    "supported; use torsh.addcmul(input, t1, 1 / t2) or floats")
-        return _maybe_out(dispatch(op, input, tensor1, tensor2, value=value), out)
-    function.__name__, function.__doc__ = name, doc
-    PUBLIC[name] = METHODS[name] = function
-    METHODS[name + "_"] = lambda self, t1, t2, *, value=1: dispatch_inplace(
-        op, self, t1, t2, value=value)
-
-
-_addc("addcmul", lambda y, z: y * z,
-      lambda ctx, g: (g, g * ctx.value * ctx.inputs[2], g * ctx.value * ctx.inputs[1]),
-      "input + value * tensor1 * tensor2.")
-_addc("addcdiv", s.divide,
-      lambda ctx, g: (g, g * ctx.value / ctx.inputs[2],
-                      -g * ctx.value * ctx.inputs[1] / ctx.inputs[2] ** 2),
-      "input + value * tensor1 / tensor2.")
-
-
-# -- clamp: bounds may be numbers, tensors or absent
-def _clamp_scalar(x, low, high):
-    if low is not None:
-        x = s.maximum(x, low) if isinstance(x, float) or isinstance(low, float) else max(x, low)
-    if high is not None:
-        x = s.minimum(x, high) if isinstance(x, float) or isinstance(high, float) else min(x, high)
-    return x
-
-
-def _clamp_reference(x, *bounds, has_min, has_max):
-    bounds = list(bounds)
-    low = bounds.pop(0) if has_min else None
-    high = bounds.pop(0) if has_max else None
-    present = [b for b in (low, high) if b is not None]
-    shape = broadcast_shapes(x.shape, *(b.shape for b in present))
-
-    def one(v, *b):
-        b = list(b)
-        return _clamp_scalar(v, b.pop(0) if has_min else None, b.pop(0) if has_max else None)
-    return zip_elements(one, shape, x, *present)
-
-
-def _clamp_grad(ctx, g):
-    x, *bounds = ctx.inputs
-    keep = g.new_ones(()).bool()
-    grads = []
-    if ctx.has_min:
-        low = bounds.pop(0)
-        keep = keep & (x >= low)
-        grads.append(g.where(x < low, g * 0))
-    if ctx.has_max:
-        high = bounds.pop(0)
-        keep = keep & (x <= high)
-        grads.append(g.where(x > high, g * 0))
-    return (g.where(keep, g * 0), *grads)
-
-
-_CLAMP = register(Op(
-    "clamp", meta=elementwise_meta("clamp"), promote=PROMOTE_DEFAULT,
-    reference=_clamp_reference, backward=_clamp_grad,
-    doc="min(max(input, min), max); a NaN input or bound gives NaN. The gradient passes where "
-        "min <= input <= max (bounds included)."))
-
-
-@public("clamp", "clip")
-def clamp(input, min=None, max=None, *, out=None):
-    if min is None and max is None:
-        raise InvalidArgumentRuntime("torsh.clamp: At least one of 'min' or 'max' must not be "
-                                     "None")
-    bounds = [b for b in (min, max) if b is not None]
-    return _maybe_out(dispatch(_CLAMP, input, *bounds, has_min=min is not None,
-                               has_max=max is not None), out)
-
-
-def _clamp_(self, min=None, max=None):
-    bounds = [b for b in (min, max) if b is not None]
-    return dispatch_inplace(_CLAMP, self, *bounds, has_min=min is not None,
-                            has_max=max is not None)
-
-
-METHODS["clamp_"] = METHODS["clip_"] = _clamp_
-
-
-@public("clamp_min")
-def clamp_min(input, min):
-    return clamp(input, min=min)
-
-
-@public("clamp_max")
-def clamp_max(input, max):
-    return clamp(input, max=max)
-
-
-METHODS["clamp_min_"] = lambda self, min: _clamp_(self, min=min)
-METHODS["clamp_max_"] = lambda self, max: _clamp_(self, max=max)
 
 
 # -- closeness
@@ -462,8 +405,14 @@ METHODS["clamp_max_"] = lambda self, max: _clamp_(self, max=max)
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|; equal infinities are close; NaN only with
     equal_nan."""
+    require_tensor("isclose", input, "input", 1)
+    require_tensor("isclose", other)
     if input.dtype is not other.dtype:
         raise DTypeRuntimeError(f"isclose: {input.dtype.name} did not match {other.dtype.name}")
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if tolerance < 0:
+            raise InvalidArgumentRuntime(f"isclose: {name} must be greater than or equal to "
+                                         f"zero, but got {tolerance}")
     return dispatch(_ISCLOSE, input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 

@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ._op import METHODS, PUBLIC
 
 # operator -> (op name, in-place method)
@@ -20,23 +22,47 @@ _BINARY = {
 _COMPARISONS = {"eq": "eq", "ne": "ne", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}
 
 
+def _is_operand(value) -> bool:
+    """Tensors and numbers take part in operators; anything else gets Python's NotImplemented,
+    so `t + "a"` is Python's TypeError and `t == None` is False, as in PyTorch."""
+    from ..tensor import Tensor
+    return isinstance(value, (Tensor, bool, int, float)) or isinstance(value, np.generic)
+
+
+def _plain(value):
+    """numpy scalars become Python numbers (they promote as Python scalars do)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _forward(name):
-    return lambda self, other: PUBLIC[name](self, other)
+    def forward(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return PUBLIC[name](self, _plain(other))
+    forward.__name__ = name
+    return forward
 
 
 def _reflected(name):
     def reflected(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         if name == "matmul":
             return PUBLIC[name](other, self)
         from ..dispatch import scalar_tensor
-        if not hasattr(other, "dtype") or isinstance(other, (int, float, bool)):
+        other = _plain(other)
+        if isinstance(other, (int, float, bool)):
             other = scalar_tensor(other, device=self.device)
         return PUBLIC[name](other, self)
     return reflected
 
 
 def _inplace(method):
-    return lambda self, other: METHODS[method](self, other)
+    def inplace(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return METHODS[method](self, _plain(other))
+    return inplace
 
 
 def operator_methods() -> dict:
@@ -52,6 +78,9 @@ def operator_methods() -> dict:
     table["__pos__"] = lambda self: PUBLIC["positive"](self)
     table["__abs__"] = lambda self: PUBLIC["abs"](self)
     table["__invert__"] = lambda self: PUBLIC["bitwise_not"](self)
+    # numpy defers to the tensor's reflected operator (np.float64(2) * t is a Tensor), as
+    # PyTorch's Tensor.__array_priority__ = 1000 arranges.
+    table["__array_priority__"] = 1000
     return table
 
 

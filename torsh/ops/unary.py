@@ -7,7 +7,7 @@ import math
 
 from .._core import dtype as dt
 from . import _scalar as s
-from ._elementwise_base import INTEGRAL_OR_BOOL, NOT_BOOL, PROMOTE_DEFAULT, unary
+from ._elementwise_base import FLOATING, INTEGRAL_OR_BOOL, NOT_BOOL, PROMOTE_DEFAULT, unary
 
 
 def _x(ctx):
@@ -24,13 +24,17 @@ def _zero_grad(ctx, g):
 
 
 # -- sign and magnitude
-unary("abs", abs, "|x|; abs(-0.0) = 0.0, abs(NaN) = NaN; integers wrap (abs(INT_MIN) = INT_MIN).",
+unary("abs", abs, "|x|; abs(-0.0) = 0.0, abs(NaN) = NaN; integers wrap (abs(INT_MIN) = INT_MIN); "
+      "bool raises NotImplementedError.",
       grad=lambda ctx, g: (g * _x(ctx).sgn(),), promote=PROMOTE_DEFAULT, accepts=NOT_BOOL,
       aliases=("absolute",))
-unary("neg", lambda x: -x, "-x. Rejects bool, as PyTorch does.", grad=lambda ctx, g: (-g,),
-      promote=PROMOTE_DEFAULT, accepts=NOT_BOOL, aliases=("negative",))
+unary("neg", lambda x: -x, "-x; neg(0.0) = -0.0; integers wrap (-INT_MIN = INT_MIN); no bool.",
+      grad=lambda ctx, g: (-g,), promote=PROMOTE_DEFAULT, aliases=("negative",),
+      bool_message="Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                   "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 unary("positive", lambda x: x, "x itself (bool is rejected).", grad=lambda ctx, g: (g,),
-      promote=PROMOTE_DEFAULT, accepts=NOT_BOOL, inplace=False)
+      promote=PROMOTE_DEFAULT, inplace=False,
+      bool_message="The `+` operator, on a bool tensor is not supported.")
 unary("sign", lambda x: x if isinstance(x, bool) else s.sign(x),
       "-1, 0 or 1 by the sign of x; sign(-0.0) = 0 and, as in PyTorch, sign(NaN) = 0.",
       grad=_zero_grad, promote=PROMOTE_DEFAULT)
@@ -94,9 +98,11 @@ unary("erfinv", s.erfinv, "the y with erf(y) = x; ±inf at ±1, NaN outside [-1,
       saves_output=True)
 unary("lgamma", s.lgamma, "ln |Gamma(x)|; +inf at the poles 0, -1, -2, ...",
       grad=lambda ctx, g: (g * _x(ctx).digamma(),))
-unary("digamma", s.digamma, "psi(x) = Gamma'(x) / Gamma(x); at 0 it is -inf (PyTorch's choice).",
+unary("digamma", s.digamma, "psi(x) = Gamma'(x) / Gamma(x); psi(+0) = -inf, psi(-0) = +inf, "
+      "NaN at the negative integers.",
       grad=lambda ctx, g: (g * _polygamma1(_x(ctx)),))
-unary("sinc", s.sinc, "sin(pi x) / (pi x), 1 at 0.",
+unary("sinc", s.sinc, "sin(pi x) / (pi x), 1 at 0, NaN at ±inf. Computed in double: PyTorch's "
+      "float32 kernel gives NaN once pi * x overflows float32 (|x| > ~1.08e38), torsh does not.",
       grad=lambda ctx, g: (g * _sinc_grad(_x(ctx)),))
 unary("deg2rad", lambda x: x * (math.pi / 180), "x * pi / 180.",
       grad=lambda ctx, g: (g * (math.pi / 180),))
@@ -104,17 +110,22 @@ unary("rad2deg", lambda x: x * (180 / math.pi), "x * 180 / pi.",
       grad=lambda ctx, g: (g * (180 / math.pi),))
 
 # -- rounding (integers pass through unchanged; the gradient is zero)
-unary("floor", _same_int(s.floor), "largest integer <= x.", grad=_zero_grad,
-      promote=PROMOTE_DEFAULT)
-unary("ceil", _same_int(s.ceil), "smallest integer >= x.", grad=_zero_grad,
-      promote=PROMOTE_DEFAULT)
-unary("trunc", _same_int(s.trunc), "x rounded toward zero.", grad=_zero_grad,
-      promote=PROMOTE_DEFAULT, aliases=("fix",))
-unary("frac", _same_int(lambda x: x - s.trunc(x) if not math.isinf(x) else math.nan),
-      "x - trunc(x); frac(±inf) = NaN.", grad=lambda ctx, g: (g,), promote=PROMOTE_DEFAULT)
-unary("relu", lambda x: x if x != x else (x if x > 0 else 0 * x),
-      "max(x, 0); NaN stays NaN.", grad=lambda ctx, g: (g * (ctx.output > 0),),
-      promote=PROMOTE_DEFAULT, saves_output=True)
+unary("floor", _same_int(s.floor), "largest integer <= x; the sign of zero is kept "
+      "(floor(-0.0) = -0.0); integers pass through; bool raises.", grad=_zero_grad,
+      promote=PROMOTE_DEFAULT, accepts=NOT_BOOL)
+unary("ceil", _same_int(s.ceil), "smallest integer >= x; ceil(-0.5) = -0.0; bool raises.",
+      grad=_zero_grad, promote=PROMOTE_DEFAULT, accepts=NOT_BOOL)
+unary("trunc", _same_int(s.trunc), "x rounded toward zero; trunc(-0.5) = -0.0; bool raises.",
+      grad=_zero_grad, promote=PROMOTE_DEFAULT, aliases=("fix",), accepts=NOT_BOOL)
+unary("frac", lambda x: x - s.trunc(x) if not math.isinf(x) else math.nan,
+      "x - trunc(x), the sign of x; frac(-0.0) = 0.0 (as -0.0 - -0.0), frac(±inf) = NaN. "
+      "Floating dtypes only.", grad=lambda ctx, g: (g,), promote=PROMOTE_DEFAULT,
+      accepts=FLOATING)
+unary("relu", lambda x: type(x)(0) if x < 0 else x,
+      "max(x, 0); NaN stays NaN, relu(-0.0) = -0.0 (x itself, as PyTorch's clamp_min keeps "
+      "it), relu(-inf) = 0. Bool raises.", grad=lambda ctx, g: (g * (ctx.output > 0),),
+      promote=PROMOTE_DEFAULT, saves_output=True,
+      bool_message="Boolean inputs not supported for relu")
 
 # -- predicates (bool results)
 unary("isnan", lambda x: x != x, "True where x is NaN.", out_dtype=dt.bool_)
