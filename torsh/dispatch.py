@@ -58,6 +58,8 @@ def _python_number(value, op: Op):
     import numpy as np
     if isinstance(value, np.generic) and value.ndim == 0:
         return value.item()
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**64:
+        raise OverflowError(f"{op.name}(): int too big to convert: {value}")
     if isinstance(value, (bool, int, float)):
         return value
     raise TypeError(f"{op.name}(): expected a Tensor or a number, got {type(value).__name__}")
@@ -86,8 +88,12 @@ def _promote(op: Op, inputs: list[Tensor]) -> list[Tensor]:
         return inputs
     positions = op.extra.get("promoted", range(len(inputs)))
     common = promoted_dtype(op, [inputs[i] for i in positions])
-    return [_cast_keeping_rank(t, common) if i in positions and t.dtype is not common else t
-            for i, t in enumerate(inputs)]
+    promoted = [_cast_keeping_rank(t, common) if i in positions and t.dtype is not common else t
+                for i, t in enumerate(inputs)]
+    for t in promoted:
+        if t._wrapped_number:     # from now on (say, in backward) it stands for its dtype
+            t._promotion_dtype = t.dtype
+    return promoted
 
 
 def _cast_keeping_rank(tensor: Tensor, dtype: dt.dtype) -> Tensor:
