@@ -105,27 +105,36 @@ def _cast_keeping_rank(tensor: Tensor, dtype: dt.dtype) -> Tensor:
 
 
 def _run_kernel(op: Op, inputs: list[Tensor], outs: tuple, params: dict):
+    """The device's first backend's kernel, else the op's decomposition (into ops that backend
+    may have), else the next backend in the chain (on the CPU: the reference), else a round
+    trip through the CPU. Every call records which of these served it."""
     device = inputs[0].device if inputs else params.get("device") or backends.Device("cpu")
     chain = backends.chain_for(device)
-    for rank, backend in enumerate(chain):
-        if any(t.dtype not in backend.dtypes for t in inputs):
-            continue
-        kernel = backend.kernel(op)
-        if kernel is not None:
-            backends.record(op.name, backend.name, "native" if rank == 0 else "reference")
-            result = kernel(inputs, outs, **params)
-            return result if isinstance(result, tuple) else (result,)
-    if op.decompose is not None:
-        backends.record(op.name, chain[0].name, "decomposition")
+    first = chain[0]
+    supported = all(t.dtype in first.dtypes for t in inputs)
+    kernel = first.kernel(op) if supported else None
+    if kernel is not None:
+        backends.record(op.name, first.name, "native")
+        return _as_tuple(kernel(inputs, outs, **params))
+    if op.decompose is not None and supported and first is not backends.REFERENCE:
+        backends.record(op.name, first.name, "decomposition")
         with no_grad():
-            result = op.decompose(*inputs, **params)
-        return result if isinstance(result, tuple) else (result,)
+            return _as_tuple(op.decompose(*inputs, **params))
+    for backend in chain[1:]:
+        kernel = backend.kernel(op) if all(t.dtype in backend.dtypes for t in inputs) else None
+        if kernel is not None:
+            backends.record(op.name, backend.name, "reference")
+            return _as_tuple(kernel(inputs, outs, **params))
     if device.type != "cpu":
-        backends.record(op.name, chain[0].name, "cpu-roundtrip")
+        backends.record(op.name, first.name, "cpu-roundtrip")
         host = _run_kernel(op, [t.cpu() for t in inputs], outs, params)
         return tuple(t.to(device) for t in host)
-    raise DTypeRuntimeError(f"{op.name}: no kernel on {chain[0].name} for dtypes "
+    raise DTypeRuntimeError(f"{op.name}: no kernel on {first.name} for dtypes "
                             f"{[t.dtype.name for t in inputs]}")
+
+
+def _as_tuple(result) -> tuple:
+    return result if isinstance(result, tuple) else (result,)
 
 
 def _requires_grad(inputs) -> bool:

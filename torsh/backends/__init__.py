@@ -19,9 +19,10 @@ from .._core.device import device as Device
 from .._core.errors import UnsupportedDType
 from .._core.storage import Storage
 from .base import Backend
+from .primitives import PRIMITIVES_BACKEND
 from .reference import REFERENCE
 
-_BACKENDS: dict[str, Backend] = {"reference": REFERENCE}
+_BACKENDS: dict[str, Backend] = {"reference": REFERENCE, "primitives": PRIMITIVES_BACKEND}
 _cpu_chain: list[Backend] = [REFERENCE]
 
 

@@ -8,22 +8,33 @@
   device), the `Out` specs from the op's meta, and the op's parameters; it returns the output
   tensor or a tuple of them.
 
-`PRIMITIVES` lists the ops a backend must implement to run everything; every other op has a
-decomposition down to these (or falls back to the reference on the CPU).
+`is_primitive(op)` says which ops a backend must implement to run everything: elementwise
+map/zip/ternary ops, reductions along dims, strided copy, cast, matmul, gather/scatter. Every
+other op should have a `decompose` down to these; where it does not yet, the CPU falls back to
+the reference (see the `primitives` backend, which checks exactly that).
 """
 from __future__ import annotations
 
 from .._core import dtype as dt
 
-PRIMITIVES = (
-    # elementwise map / zip / ternary over the scalar-function tables
-    "unary ops", "binary ops", "where",
+PRIMITIVE_OPS = frozenset({
     # reductions along dims
-    "sum", "prod", "amax", "amin", "argmax", "argmin",
-    # data movement
-    "contiguous", "to_dtype", "fill", "random",
-    "matmul", "gather", "scatter",
-)
+    "sum", "prod", "amax", "amin", "argmax", "argmin", "all", "any",
+    # data movement: strided copy (materialising any view), cast, matrix product
+    "clone", "to_dtype", "matmul",
+    # gather / scatter in their general forms
+    "gather", "scatter_add", "index", "index_put", "strided_scatter_add",
+    "as_strided_scatter", "nonzero",
+})
+# Elementwise map / zip / ternary over the scalar-function table: every op of these modules.
+PRIMITIVE_MODULES = frozenset({"torsh.ops._elementwise_base", "torsh.ops.unary",
+                               "torsh.ops.binary", "torsh.ops.ternary", "torsh.ops.parametric"})
+
+
+def is_primitive(op) -> bool:
+    """True for the ops every backend must implement (creation and random fill are not ops)."""
+    module = getattr(op.reference, "__module__", "")
+    return op.name in PRIMITIVE_OPS or module in PRIMITIVE_MODULES
 
 
 class Backend:
