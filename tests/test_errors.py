@@ -16,8 +16,10 @@ def t(*shape, dtype=torsh.float32):
 
 CASES = [
     # broadcasting / shapes
-    ("add shapes", lambda: t(2, 3) + t(3, 4), RuntimeError, r"add: cannot broadcast shapes \[2, 3\] and \[3, 4\]"),
-    ("mul shapes", lambda: t(2) * t(3), RuntimeError, r"mul: cannot broadcast shapes \[2\] and \[3\]"),
+    ("add shapes", lambda: t(2, 3) + t(3, 4), RuntimeError,
+     r"add: cannot broadcast shapes \[2, 3\] and \[3, 4\]"),
+    ("mul shapes", lambda: t(2) * t(3), RuntimeError,
+     r"mul: cannot broadcast shapes \[2\] and \[3\]"),
     ("where shapes", lambda: torsh.where(t(2).bool(), t(3), t(2)), RuntimeError, "where"),
     ("matmul sizes", lambda: t(2, 3) @ t(4, 5), RuntimeError, r"matmul.*3 != 4"),
     ("mm ndim", lambda: torsh.mm(t(3), t(3, 3)), RuntimeError, "mm"),

@@ -40,7 +40,7 @@ class Tensor:
 
     @staticmethod
     def _from_numpy(array: np.ndarray, device: Device | None = None) -> "Tensor":
-        """A tensor that owns a contiguous copy-free buffer of `array` (which must be C-ordered)."""
+        """A tensor over `array`'s memory (copied first only if it is not C-ordered)."""
         if not array.flags.c_contiguous:
             array = array.copy(order="C")
         storage = Storage(array.reshape(-1))

@@ -197,7 +197,8 @@ def _add_hook(table: dict, index: int, fn):
 
 
 def register_tensor_hook(tensor, hook):
-    """Call `hook(grad)` when the gradient of `tensor` is computed; a non-None return replaces it."""
+    """Call `hook(grad)` when the gradient of `tensor` is computed; a non-None result replaces
+    it."""
     if not tensor.requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     node, index = gradient_edge(tensor)
