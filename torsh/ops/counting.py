@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError, InvalidArgumentRuntime
+from .._core.errors import DTypeNotImplemented, InvalidArgumentRuntime
 from ..dispatch import dispatch
 from ._array import Array
 from ._op import PROMOTE_NONE, Op, Out, public, register
@@ -17,8 +17,8 @@ from ._op import PROMOTE_NONE, Op, Out, public, register
 
 def _bincount_meta(x, *weights, minlength):
     if x.dtype.is_floating_point or x.dtype is dt.bool_:
-        raise DTypeRuntimeError(f"bincount: not implemented for '{x.dtype.name}' (expected an "
-                                f"integer input)")
+        raise DTypeNotImplemented(f"bincount: not implemented for '{x.dtype.name}' (expected "
+                                  f"an integer input)")
     if x.ndim != 1:
         raise InvalidArgumentRuntime(f"bincount only supports 1-d non-negative integral "
                                      f"inputs. (got shape {list(x.shape)})")
@@ -58,8 +58,8 @@ def bincount(input, weights=None, minlength=0):
 
 def _histc_meta(x, bins, low, high, dtype):
     if not x.dtype.is_floating_point:
-        raise DTypeRuntimeError(f"histc: not implemented for '{x.dtype.name}' (expected a "
-                                f"floating point input)")
+        raise DTypeNotImplemented(f"histc: not implemented for '{x.dtype.name}' (expected a "
+                                  f"floating point input)")
     if bins <= 0:
         raise InvalidArgumentRuntime(f"torch.histogram(): bins must be > 0, but got {bins} for "
                                      f"dimension 0")

@@ -11,7 +11,8 @@ import math
 from collections import namedtuple
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError, IndexOutOfRange
+from .._core.errors import (DTypeRuntimeError, IndexOutOfBounds, IndexOutOfRange,
+                            InvalidArgumentRuntime)
 from .._core.shape import normalize_dim, normalize_dims
 from ..dispatch import dispatch
 from ._array import reduce_dims, reduced_shape
@@ -61,10 +62,14 @@ def reduction(name: str, reducer, doc: str, grad=None, out_dtype=None,
 
 
 def dims_of(input, dim, name: str):
-    """Normalise `dim` (int, sequence or None) for a reduction over `input`."""
+    """Normalise `dim` (int, sequence or None) for a reduction over `input`.
+
+    A 0-d tensor accepts dim 0 and -1, and reducing it over them reduces nothing.
+    """
     if isinstance(dim, (list, tuple)) and len(dim) == 0:
         dim = None
-    return normalize_dims(dim, input.ndim, name)
+    dims = normalize_dims(dim, input.ndim, name)
+    return dims if input.ndim else ()
 
 
 # ------------------------------------------------------------ sum, mean, prod
@@ -82,15 +87,23 @@ def _with_dtype(input, dtype):
     return input if dtype is None or dtype is input.dtype else input.to(dtype)
 
 
+def _as_chosen(result, dtype):
+    """An int64 sum or product cast to the integer `dtype` the caller asked for (wrapping
+    mod 2^bits after the int64 computation gives the same bits as computing in `dtype`)."""
+    return result if dtype is None or result.dtype is dtype else result.to(dtype)
+
+
 @public("sum")
 def sum_(input, dim=None, keepdim=False, *, dtype=None):
     input = _with_dtype(input, dtype)
-    return dispatch(_SUM, input, dims=dims_of(input, dim, "sum"), keepdim=keepdim)
+    return _as_chosen(dispatch(_SUM, input, dims=dims_of(input, dim, "sum"), keepdim=keepdim),
+                      dtype)
 
 
 @public("nansum")
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """sum, counting NaN as zero."""
+    dims_of(input, dim, "nansum")          # the error for a bad dim names nansum
     if input.dtype.is_floating_point:
         input = input.masked_fill(input.isnan(), 0)
     return sum_(input, dim, keepdim, dtype=dtype)
@@ -121,7 +134,11 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 @public("nanmean")
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
-    """mean over the elements that are not NaN."""
+    """mean over the elements that are not NaN; floating point only (as mean)."""
+    if not input.dtype.is_floating_point:
+        raise DTypeRuntimeError(f"nanmean(): expected input to have floating point dtype but "
+                                f"got {input.dtype.name}")
+    dims_of(input, dim, "nanmean")
     keep = ~input.isnan()
     return nansum(input, dim, keepdim, dtype=dtype) / keep.sum(dim, keepdim)
 
@@ -130,6 +147,8 @@ def _prod_grad(ctx, g):
     """d prod / d x_i = product of the other elements (exact with zeros present)."""
     x = ctx.inputs[0]
     dims = ctx.dims
+    if x.numel() == 0:
+        return (x.new_zeros(x.shape),)
     others = _product_of_others(x, dims)
     return (expand_reduced(g, x.shape, dims, ctx.keepdim) * others,)
 
@@ -159,7 +178,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     input = _with_dtype(input, dtype)
     if dim is not None and not isinstance(dim, int):
         raise TypeError("prod(): argument 'dim' must be int")
-    return dispatch(_PROD, input, dims=dims_of(input, dim, "prod"), keepdim=keepdim)
+    return _as_chosen(dispatch(_PROD, input, dims=dims_of(input, dim, "prod"),
+                               keepdim=keepdim), dtype)
 
 
 # ------------------------------------------------------------ extrema
@@ -178,27 +198,76 @@ def _nan_min(xs):
 
 
 def _extreme_grad(ctx, g):
-    """Evenly shared among the tied extreme elements."""
+    """Evenly shared among the elements equal to the extreme: g / count on each of them.
+
+    As PyTorch's amax/amin: where the extreme is NaN no element equals it, and the whole
+    group's gradient is (g / 0) * 0 = NaN.
+    """
     x = ctx.inputs[0]
     out = expand_reduced(ctx.output, x.shape, ctx.dims, ctx.keepdim)
+    tied = x == out
+    g = expand_reduced(g, x.shape, ctx.dims, ctx.keepdim)
+    return ((g / tied.sum(ctx.dims, keepdim=True)) * tied,)
+
+
+def _evenly_shared_grad(ctx, g):
+    """max()/min() of all elements: g / count on the elements equal to the result, where a
+    NaN result is shared by the NaNs (PyTorch's evenly_distribute_backward)."""
+    x, out = ctx.inputs[0], ctx.output
     tied = (x == out) | (x.isnan() & out.isnan())
-    share = tied / tied.sum(ctx.dims, keepdim=True)
-    return (expand_reduced(g, x.shape, ctx.dims, ctx.keepdim) * share,)
+    return ((g / tied.sum()) * tied,)
 
 
-_AMAX = reduction("amax", _nan_max, "largest element; NaN if any is NaN.", grad=_extreme_grad,
-                  needs_elements=True, saves_output=True)
-_AMIN = reduction("amin", _nan_min, "smallest element; NaN if any is NaN.", grad=_extreme_grad,
-                  needs_elements=True, saves_output=True)
+_AMAX = reduction("amax", _nan_max, "largest element; NaN if any is NaN. The gradient is "
+                  "shared by the tied maxima; NaN for a group whose max is NaN (as PyTorch).",
+                  grad=_extreme_grad, needs_elements=True, saves_output=True)
+_AMIN = reduction("amin", _nan_min, "smallest element; NaN if any is NaN. Gradient as amax.",
+                  grad=_extreme_grad, needs_elements=True, saves_output=True)
+
+
+def _all_meta(name):
+    def meta(x):
+        if x.numel() == 0:
+            raise InvalidArgumentRuntime(f"{name}(): Expected reduction dim to be specified "
+                                         f"for input.numel() == 0. Specify the reduction dim "
+                                         f"with the 'dim' argument.")
+        return Out((), x.dtype)
+    return meta
+
+
+_MAX_ALL = register(Op(
+    "max", meta=_all_meta("max"), promote=PROMOTE_NONE, backward=_evenly_shared_grad,
+    reference=lambda a: reduce_dims(a, tuple(range(a.ndim)), _nan_max, False),
+    decompose=lambda x: dispatch(_AMAX, x, dims=tuple(range(x.ndim)), keepdim=False),
+    saves_output=True,
+    doc="max(input): the largest element (NaN if any is NaN) as a 0-d tensor; the gradient "
+        "is shared by the elements equal to it (by the NaNs when it is NaN)."))
+_MIN_ALL = register(Op(
+    "min", meta=_all_meta("min"), promote=PROMOTE_NONE, backward=_evenly_shared_grad,
+    reference=lambda a: reduce_dims(a, tuple(range(a.ndim)), _nan_min, False),
+    decompose=lambda x: dispatch(_AMIN, x, dims=tuple(range(x.ndim)), keepdim=False),
+    saves_output=True, doc="min(input): the smallest element; see max."))
+
+
+def _check_dim_given(input, dim, name):
+    """Extrema of no elements: a RuntimeError when no dim was given, as PyTorch (also an
+    IndexError, as torsh raised before); an IndexError from the meta names an empty dim
+    that was given."""
+    if input.numel() == 0 and (dim is None or isinstance(dim, (tuple, list)) and not dim):
+        raise IndexOutOfBounds(f"{name}(): Expected reduction dim to be specified for "
+                               f"input.numel() == 0. Specify the reduction dim with the "
+                               f"'dim' argument.")
 
 
 @public("amax")
 def amax(input, dim=(), keepdim=False):
+    _check_dim_given(input, dim, "amax")
     return dispatch(_AMAX, input, dims=dims_of(input, dim, "amax"), keepdim=keepdim)
 
 
 @public("amin")
 def amin(input, dim=(), keepdim=False):
+    _check_dim_given(input, dim, "amin")
     return dispatch(_AMIN, input, dims=dims_of(input, dim, "amin"), keepdim=keepdim)
 
 
@@ -229,6 +298,9 @@ _ARGMIN = register(Op("argmin", meta=_arg_meta("argmin"), promote=PROMOTE_NONE,
 
 
 def _arg(op, input, dim, keepdim):
+    """argmax/argmin; bool is rejected as PyTorch does (max/min along a dim accept it)."""
+    if input.dtype is dt.bool_:
+        raise DTypeRuntimeError(f"{op.name}: \"{op.name}_cpu\" not implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
         result = dispatch(op, flat, dims=(0,), keepdim=False)
@@ -272,12 +344,15 @@ def _extreme(op_name, binary, reduce_all):
     return function
 
 
-public("max")(_extreme("max", lambda a, b: a.maximum(b), lambda x: amax(x)))
-public("min")(_extreme("min", lambda a, b: a.minimum(b), lambda x: amin(x)))
+public("max")(_extreme("max", lambda a, b: a.maximum(b), lambda x: dispatch(_MAX_ALL, x)))
+public("min")(_extreme("min", lambda a, b: a.minimum(b), lambda x: dispatch(_MIN_ALL, x)))
 
 
 @public("aminmax")
 def aminmax(input, *, dim=None, keepdim=False):
+    if dim is None and input.numel() == 0:
+        raise InvalidArgumentRuntime("aminmax(): cannot compute aminmax over an empty "
+                                     "dimension as the operation has no identity.")
     dims = () if dim is None else dim
     return min_max(amin(input, dims, keepdim), amax(input, dims, keepdim))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError
+from .._core.errors import DTypeNotImplemented, DTypeRuntimeError
 from .._core.shape import normalize_dim
 from ..dispatch import dispatch, dispatch_inplace
 from . import _scalar as s
@@ -42,8 +42,8 @@ def _scan_meta(name, int_to_long: bool, floating_only: bool = False):
     """Same shape; integers and bool become int64 unless the caller chose the dtype."""
     def meta(x, dim, keep_dtype=False, **_):
         if floating_only and not x.dtype.is_floating_point:
-            raise DTypeRuntimeError(f"{name}(): not implemented for '{x.dtype.name}' (expected "
-                                    f"a floating point input)")
+            raise DTypeNotImplemented(f"{name}(): not implemented for '{x.dtype.name}' "
+                                      f"(expected a floating point input)")
         promoted = int_to_long and not keep_dtype and not x.dtype.is_floating_point
         return Out(x._shape, dt.int64 if promoted else x.dtype)
     return meta
@@ -120,7 +120,9 @@ _CUMPROD = register(Op(
         a, dim, lambda total, x: (1 if total is None else total) * x),
     backward=_cumprod_grad,
     doc="out[j] = x[0] * ... * x[j] along dim, starting from 1 (so -0.0 keeps its sign). "
-        "The gradient is exact where x has zeros."))
+        "The gradient is exact where x has zeros. It is also exact where a lane holds NaN or "
+        "inf: PyTorch's (a reversed cumsum divided by x) is then NaN across the lane; this "
+        "deliberate difference is why the conformance case nan_rows compares values only."))
 
 
 @public("cumprod")

@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 
 from .._core import dtype as dt
-from .._core.errors import IndexOutOfRange, InvalidArgumentRuntime
+from .._core.errors import (DTypeNotImplemented, DTypeRuntimeError, IndexOutOfRange,
+                            InvalidArgumentRuntime)
 from .._core.shape import contiguous_strides, normalize_dim
 from ..dispatch import dispatch
 from ._array import Array, indices, lanes, position
@@ -130,6 +131,8 @@ def msort(input):
 # ------------------------------------------------------------ topk, kthvalue
 
 def _topk_meta(x, k, dim, largest):
+    if x.dtype is dt.bool_:
+        raise DTypeRuntimeError("topk does not support bool dtypes on CPU")
     size = x._shape[dim] if x.ndim else 1
     if not 0 <= k <= size:
         raise InvalidArgumentRuntime(f"topk: selected index k out of range (k = {k}, size of "
@@ -140,9 +143,10 @@ def _topk_meta(x, k, dim, largest):
 
 _TOPK = _selection_op(
     "topk", _topk_meta,
-    lambda a, k, dim, largest: _select_reference(a, dim, largest, 0, k),
+    lambda a, k, dim, largest: _select_reference(a, dim, largest, 0, k if a.ndim else 1),
     "the k largest (smallest unless largest) elements of each lane along dim, in sorted "
-    "order, and their indices. NaN counts as the largest value.")
+    "order, and their indices. NaN counts as the largest value. A 0-d input is returned "
+    "as it is for k = 0 as well as k = 1 (as PyTorch). Bool is rejected.")
 
 
 @public("topk")
@@ -153,6 +157,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 
 def _kthvalue_meta(x, k, dim, keepdim):
+    if x.dtype is dt.bool_:
+        raise DTypeNotImplemented("kthvalue: \"kthvalue_cpu\" not implemented for 'Bool'")
     size = x._shape[dim] if x.ndim else 1
     if size == 0:
         raise IndexOutOfRange(f"kthvalue(): Expected reduction dim {dim} to have non-zero "

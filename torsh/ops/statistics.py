@@ -13,7 +13,8 @@ import math
 from collections import namedtuple
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError, IndexOutOfRange, InvalidArgumentRuntime
+from .._core.errors import (DTypeNotImplemented, DTypeRuntimeError, IndexOutOfRange,
+                            InvalidArgumentRuntime)
 from .._core.shape import normalize_dim
 from ..dispatch import dispatch
 from ..tensor import Tensor
@@ -186,10 +187,10 @@ _NORM = register(Op(
     "norm", meta=_norm_meta, promote=PROMOTE_NONE, backward=_norm_grad, saves_output=True,
     reference=lambda a, p, dims, keepdim: reduce_dims(
         a, dims, lambda xs: _vector_norm(xs, p), keepdim),
-    doc="the vector p-norm (sum |x|^p)^(1/p) over dims, summed plainly (so it overflows to "
-        "inf as PyTorch's does); p = ±inf: max/min |x|, p = 0: count of nonzeros (NaN "
-        "counts). NaN in gives NaN. Norms without an identity (p < 0, ±inf) reject no "
-        "elements."))
+    doc="the vector p-norm (sum |x|^p)^(1/p) over dims, summed plainly in double: it "
+        "overflows where a double sum does (PyTorch's float32 norm also where a float32 sum "
+        "does); p = ±inf: max/min |x|, p = 0: count of nonzeros (NaN counts). NaN in gives "
+        "NaN. Norms without an identity (p < 0, ±inf) reject no elements."))
 
 
 @public("norm")
@@ -233,7 +234,8 @@ _LOGSUMEXP = register(Op(
 
 @public("logsumexp")
 def logsumexp(input, dim, keepdim=False, *, out=None):
-    """log(sum(exp(input))) over dim; integers are computed in the default float dtype."""
+    """log(sum(exp(input))) over dim (integers in the default float dtype); dim=() reduces
+    all dims (PyTorch 2.13 raises for it without keepdim, from a check of its out= path)."""
     if not input.dtype.is_floating_point:
         input = input.to(dt.get_default_dtype())
     return dispatch(_LOGSUMEXP, input, dims=dims_of(input, dim, "logsumexp"), keepdim=keepdim)
@@ -318,6 +320,8 @@ _MEDIAN_DIM = _lane_select_op(
 
 def _median(input, dim, keepdim, ignore_nan, result):
     name = "nanmedian" if ignore_nan else "median"
+    if input.dtype is dt.bool_:
+        raise DTypeNotImplemented(f"{name}: \"median_cpu\" not implemented for 'Bool'")
     if dim is None:
         return dispatch(_NANMEDIAN if ignore_nan else _MEDIAN, input)
     d = normalize_dim(dim, input.ndim, name)
