@@ -1,12 +1,13 @@
 # make test  - set up .venv (if needed) and run the tests
 # make demo  - set up .venv (if needed) and run the main job
 # make bench - the reference's timings, beside numpy (and PyTorch when installed)
+# make docs  - the site in build/docs: a page per op, generated from the code (see docs/conf.py)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo bench setup clean debian-venv
+.PHONY: test demo bench docs setup clean debian-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); $(MAKE) debian-venv; \
@@ -30,5 +31,16 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+# Any Sphinx warning fails the build; `make test` builds the docs the same way
+# (tests/test_docs.py).
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -q -b html docs build/docs
+	@echo "open build/docs/index.html"
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis docs/ops
+
+# make conformance - the conformance suite on the reference (matrix, totals, failures)
+.PHONY: conformance
+conformance: $(STAMP)
+	$(PY) -m conformance --backend reference

@@ -31,6 +31,8 @@ def encode(result: Result) -> dict:
     record = {"out": pack(result.outputs)}
     if result.grads:
         record["grad"] = pack(result.grads)
+    if result.modified:      # PyTorch changed an argument, as some callables mean it to
+        record["modified"] = list(result.modified)
     return record
 
 
@@ -43,7 +45,8 @@ def decode(record: dict) -> Result:
             data = np.array(values, dtype=bool if dtype in ("bool", "pybool") else None)
             arrays.append(Array(dtype, tuple(shape), data.reshape(shape)))
         return arrays
-    return Result(outputs=unpack(record["out"]), grads=unpack(record.get("grad", [])))
+    return Result(outputs=unpack(record["out"]), grads=unpack(record.get("grad", [])),
+                  modified=tuple(record.get("modified", ())))
 
 
 def load(family: str) -> dict:

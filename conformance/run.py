@@ -3,11 +3,14 @@
 `run_case(lib, case, dtype)` materializes the inputs, calls the op, and — for float32/float64
 cases with gradients — backpropagates a seeded cotangent. The `Result` holds plain numpy
 arrays (outputs, gradients) or the name of the exception raised, so results from torsh, from
-PyTorch and from stored expectations compare the same way (`compare`).
+PyTorch and from stored expectations compare the same way (`compare`). It also notes every
+tensor argument whose values changed during the call or its backward: only an in-place op
+(its name ends in `_`) may change its first argument, and `out=` its target.
 """
 from __future__ import annotations
 
 import builtins
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +19,8 @@ from .spec import GRAD_DTYPES, Case, call, materialize, seed_for
 
 _BUILTIN_ERRORS = tuple(c for c in vars(builtins).values()
                         if isinstance(c, type) and issubclass(c, Exception))
+# Bases that errors of unrelated kinds share: a ZeroDivisionError is no RuntimeError.
+_CATCH_ALL = {"Exception", "ArithmeticError", "LookupError"}
 
 
 @dataclass
@@ -33,6 +38,7 @@ class Result:
     error: str | None = None
     error_classes: tuple = ()      # every builtin exception the raised error is an instance of
     message: str = ""
+    modified: tuple = ()           # labels of tensor arguments changed that should not be
 
 
 def _dtype_name(tensor) -> str:
@@ -65,21 +71,56 @@ def _error_classes(error: Exception) -> tuple:
     return tuple(c.__name__ for c in type(error).__mro__ if c in _BUILTIN_ERRORS)
 
 
-def run_case(lib, case: Case, dtype: str) -> Result:
+def run_case(lib, case: Case, dtype: str, watch=nullcontext) -> Result:
+    """Run the case in `lib`; `watch()` is a context manager around the call and its backward
+    (not around making the inputs), e.g. a trace of which backend served each op."""
     with_grad = case.grad and dtype in GRAD_DTYPES and case.error is None
     try:
         args = [materialize(lib, a, dtype, case.id, str(i), with_grad)
                 for i, a in enumerate(case.args)]
         kwargs = {k: materialize(lib, v, dtype, case.id, k, with_grad)
                   for k, v in case.kwargs.items()}
-        result = call(lib, case, args, kwargs)
+        before = _snapshot(case, args, kwargs)
+        with watch():
+            result = call(lib, case, args, kwargs)
         outputs = flatten(result)
         arrays = [to_array(o) for o in outputs]
-        grads = _gradients(lib, case, dtype, args, kwargs, outputs) if with_grad else []
+        grads = _gradients(lib, case, dtype, args, kwargs, outputs, watch) if with_grad else []
+        modified = tuple(label for label, tensor, old in before
+                         if not _same_values(to_array(tensor), old))
     except Exception as error:     # the error is the result: compared with PyTorch's
         return Result(error=type(error).__name__, error_classes=_error_classes(error),
                       message=str(error).splitlines()[0][:200] if str(error) else "")
-    return Result(outputs=arrays, grads=grads)
+    return Result(outputs=arrays, grads=grads, modified=modified)
+
+
+def _tensor_arguments(value, label: str):
+    """(label, tensor) for every tensor in an argument, lists and tuples included."""
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _tensor_arguments(item, f"{label}.{i}")
+    elif hasattr(value, "detach"):
+        yield label, value
+
+
+def _snapshot(case: Case, args: list, kwargs: dict) -> list:
+    """(label, tensor, values now) for each argument the op must leave unchanged."""
+    allowed = {"out"} | ({"0"} if case.op_name.endswith("_") else set())
+    found = [item for i, a in enumerate(args) for item in _tensor_arguments(a, str(i))]
+    found += [item for k, v in kwargs.items() for item in _tensor_arguments(v, k)]
+    return [(label, tensor, to_array(tensor)) for label, tensor in found
+            if label.split(".")[0] not in allowed]
+
+
+def _same_values(now: Array, old: Array) -> bool:
+    """Equal shape and values, NaN equal to NaN and the sign of zero respected."""
+    if now.shape != old.shape:
+        return False
+    a, b = np.asarray(now.values), np.asarray(old.values)
+    if a.dtype.kind != "f":
+        return bool(np.array_equal(a, b))
+    return bool(np.array_equal(a, b, equal_nan=True)
+                and np.array_equal(np.signbit(a), np.signbit(b)))
 
 
 def _leaves(value) -> list:
@@ -88,7 +129,7 @@ def _leaves(value) -> list:
     return [value] if hasattr(value, "requires_grad") and value.requires_grad else []
 
 
-def _gradients(lib, case, dtype, args, kwargs, outputs) -> list:
+def _gradients(lib, case, dtype, args, kwargs, outputs, watch=nullcontext) -> list:
     """d(outputs)/d(inputs) applied to a seeded random cotangent, one Array per input."""
     inputs = _leaves(args) + _leaves(list(kwargs.values()))
     differentiable = [o for o in outputs if hasattr(o, "requires_grad") and o.requires_grad]
@@ -99,7 +140,8 @@ def _gradients(lib, case, dtype, args, kwargs, outputs) -> list:
         rng = np.random.default_rng(seed_for(case.id, dtype, "cotangent", i))
         values = rng.normal(0.0, 1.0, tuple(out.shape))
         cotangents.append(lib.tensor(values, dtype=out.dtype))
-    grads = lib.autograd.grad(differentiable, inputs, cotangents, allow_unused=True)
+    with watch():
+        grads = lib.autograd.grad(differentiable, inputs, cotangents, allow_unused=True)
     return [to_array(g) if g is not None else to_array(lib.zeros_like(x))
             for g, x in zip(grads, inputs)]
 
@@ -114,14 +156,17 @@ def _close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float,
             got.dtype.kind == "f" or want.dtype.kind == "f"):
         if not np.array_equal(got, want):
             where = np.argwhere(got != want)
-            return f"differs at {tuple(where[0])}: got {got[tuple(where[0])]!r}, want " \
-                   f"{want[tuple(where[0])]!r}" if where.size else "differs"
+            if not where.size:
+                return "differs"
+            at = tuple(int(i) for i in where[0])
+            return (f"differs at {at}: got {np.asarray(got[at]).item()!r}, "
+                    f"want {np.asarray(want[at]).item()!r}")
         return None
     got, want = got.astype(np.float64), want.astype(np.float64)
     nan_got, nan_want = np.isnan(got), np.isnan(want)
     if not np.array_equal(nan_got, nan_want):
-        where = tuple(np.argwhere(nan_got != nan_want)[0])
-        return f"NaN mismatch at {where}: got {got[where]!r}, want {want[where]!r}"
+        at = tuple(int(i) for i in np.argwhere(nan_got != nan_want)[0])
+        return f"NaN mismatch at {at}: got {float(got[at])!r}, want {float(want[at])!r}"
     finite = ~nan_want
     g, w = got[finite], want[finite]
     with np.errstate(invalid="ignore"):
@@ -131,7 +176,8 @@ def _close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float,
         bad |= (w == 0) & (g == 0) & (np.signbit(w) != np.signbit(g))
     if bad.any():
         index = int(np.argmax(bad))
-        return f"value {g[index]!r} vs {w[index]!r} (element {index}, rtol={rtol}, atol={atol})"
+        return (f"value {float(g[index])!r} vs {float(w[index])!r} (element {index}, "
+                f"rtol={rtol}, atol={atol})")
     return None
 
 
@@ -140,13 +186,21 @@ def compare(got: Result, want: Result, tolerance, what: str = "") -> str | None:
 
     `tolerance(dtype, grad)` gives (rtol, atol).
     """
+    extra = sorted(set(got.modified) - set(want.modified))
+    if extra:
+        return f"changed argument {', '.join(extra)} in place (it must be left unchanged)"
+    missing = sorted(set(want.modified) - set(got.modified))
+    if missing:
+        return f"left argument {', '.join(missing)} unchanged, but the op writes to it"
     if want.error or got.error:
         if want.error and not got.error:
             return f"expected {want.error}, but the call succeeded"
         if got.error and not want.error:
             return f"raised {got.error}: {got.message}"
-        expected = want.error_classes or (want.error,)
-        if not set(expected) & set(got.error_classes or (got.error,)):
+        # Same family: a builtin class of the expected error (NotImplementedError is a
+        # RuntimeError) among the raised one's; sharing only a catch-all base is not enough.
+        expected = set(want.error_classes or (want.error,)) - _CATCH_ALL
+        if not expected & set(got.error_classes or (got.error,)):
             return f"raised {got.error} ({got.message}); expected {want.error}"
         return None
     for kind, got_list, want_list in (("output", got.outputs, want.outputs),

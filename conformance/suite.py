@@ -14,6 +14,7 @@ outcome lands in a matrix cell op x dtype:
 from __future__ import annotations
 
 import fnmatch
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,8 +94,9 @@ def check(case: Case, dtype: str, backend: str, stored: dict, live: bool = False
     chosen = backends.get(backend)
     if getattr(torsh, dtype) not in chosen.dtypes:
         return Outcome(case, dtype, "skip", f"{backend} does not support {dtype}")
-    with backends.using(backend), backends.trace() as trace:
-        got = run_case(torsh, case, dtype)
+    calls: list = []
+    with backends.using(backend):
+        got = run_case(torsh, case, dtype, watch=lambda: _traced(calls))
     problems = []
     if backend != "reference":
         with backends.using("reference"):
@@ -116,10 +118,20 @@ def check(case: Case, dtype: str, backend: str, stored: dict, live: bool = False
         return Outcome(case, dtype, status, "; ".join(problems))
     if listed is not None:
         return Outcome(case, dtype, "XPASS", f"listed as expected failure ({listed})")
-    served = {path for op, _, path in trace.calls if path not in ("native", "view")}
+    served = {f"{op} by {path}" for op, _, path in calls if path not in ("native", "view")}
     if backend != "reference" and served:
         return Outcome(case, dtype, "fallback", ", ".join(sorted(served)))
     return Outcome(case, dtype, "pass")
+
+
+@contextmanager
+def _traced(calls: list):
+    """Trace the op call and its backward (not the making of inputs) into `calls`."""
+    with backends.trace() as trace:
+        try:
+            yield
+        finally:
+            calls.extend(trace.calls)
 
 
 def select(families: dict, ops: str | None, dtypes) -> list:

@@ -107,7 +107,8 @@ def _cast_keeping_rank(tensor: Tensor, dtype: dt.dtype) -> Tensor:
 def _run_kernel(op: Op, inputs: list[Tensor], outs: tuple, params: dict):
     """The device's first backend's kernel, else the op's decomposition (into ops that backend
     may have), else the next backend in the chain (on the CPU: the reference), else a round
-    trip through the CPU. Every call records which of these served it."""
+    trip through the CPU. Every call records which of these served it. Returns the outputs and
+    the backend whose kernel made them (None when decomposed or copied from the CPU)."""
     device = inputs[0].device if inputs else params.get("device") or backends.Device("cpu")
     chain = backends.chain_for(device)
     first = chain[0]
@@ -115,20 +116,20 @@ def _run_kernel(op: Op, inputs: list[Tensor], outs: tuple, params: dict):
     kernel = first.kernel(op) if supported else None
     if kernel is not None:
         backends.record(op.name, first.name, "native")
-        return _as_tuple(kernel(inputs, outs, **params))
+        return _as_tuple(kernel(inputs, outs, **params)), first
     if op.decompose is not None and supported and first is not backends.REFERENCE:
         backends.record(op.name, first.name, "decomposition")
         with no_grad():
-            return _as_tuple(op.decompose(*inputs, **params))
+            return _as_tuple(op.decompose(*inputs, **params)), None
     for backend in chain[1:]:
         kernel = backend.kernel(op) if all(t.dtype in backend.dtypes for t in inputs) else None
         if kernel is not None:
             backends.record(op.name, backend.name, "reference")
-            return _as_tuple(kernel(inputs, outs, **params))
+            return _as_tuple(kernel(inputs, outs, **params)), backend
     if device.type != "cpu":
         backends.record(op.name, first.name, "cpu-roundtrip")
-        host = _run_kernel(op, [t.cpu() for t in inputs], outs, params)
-        return tuple(t.to(device) for t in host)
+        host, _ = _run_kernel(op, [t.cpu() for t in inputs], outs, params)
+        return tuple(t.to(device) for t in host), None
     raise DTypeRuntimeError(f"{op.name}: no kernel on {first.name} for dtypes "
                             f"{[t.dtype.name for t in inputs]}")
 
@@ -141,13 +142,15 @@ def _requires_grad(inputs) -> bool:
     return is_grad_enabled() and any(t._requires_grad or t.grad_fn is not None for t in inputs)
 
 
-def _record(op: Op, inputs: list[Tensor], outputs: tuple, params: dict) -> None:
-    """Attach an autograd node to the outputs (the op's backward, with what it saved)."""
+def _record(op: Op, inputs: list[Tensor], outputs: tuple, params: dict, backend=None) -> None:
+    """Attach an autograd node to the outputs (the op's backward, with what it saved, and the
+    backend that ran the forward: its fused backward kernel, if any, runs first)."""
     needs = tuple(t.requires_grad for t in inputs)
     ctx = Context(tuple(inputs) if op.saves_inputs else None, params,
                   tuple(t._shape for t in inputs), tuple(t.dtype for t in inputs), needs)
     edges = tuple(gradient_edge(t) if need else None for t, need in zip(inputs, needs))
     node = OpNode(op, ctx, edges, len(outputs))
+    node.backend = backend
     node.input_meta = [(t._shape, t.dtype) for t in inputs]
     node.output_meta = [(o._shape, o.dtype, o.device) for o in outputs]
     differentiable = op.differentiable_outputs
@@ -168,13 +171,14 @@ def dispatch(op: Op, *args, **params):
     outs = op.meta(*inputs, **params)
     single = isinstance(outs, Out)
     outs = (outs,) if single else tuple(outs)
+    served_by = None
     if op.is_view:
         backends.record(op.name, backends.chain_for(inputs[0].device)[0].name, "view")
         outputs = (_make_view(op, inputs[0], params),)
     else:
-        outputs = _run_kernel(op, inputs, outs, params)
+        outputs, served_by = _run_kernel(op, inputs, outs, params)
     if op.backward is not None and _requires_grad(inputs):
-        _record(op, inputs, outputs, params)
+        _record(op, inputs, outputs, params, served_by)
     return outputs[0] if single else outputs
 
 

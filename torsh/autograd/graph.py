@@ -63,6 +63,7 @@ class OpNode(Node):
         super().__init__(_camel(op.name) + "Backward0", next_functions, num_outputs)
         self.op = op
         self.ctx = ctx
+        self.backend = None      # the backend whose kernel ran the forward (dispatch sets it)
 
     def apply(self, *grads):
         if self.ctx is None:
@@ -71,7 +72,10 @@ class OpNode(Node):
                 f"saved tensors after they have already been freed) at {self.name()}. Specify "
                 f"retain_graph=True if you need to backward through the graph a second time.")
         self.ctx.check_versions(self.name())
-        result = self.op.backward(self.ctx, *grads)
+        fused = None
+        if self.backend is not None and not is_grad_enabled():
+            fused = self.backend.backward_kernel(self.op)
+        result = (fused or self.op.backward)(self.ctx, *grads)
         return result if isinstance(result, tuple) else (result,)
 
     def release(self) -> None:

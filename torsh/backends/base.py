@@ -7,6 +7,12 @@
   `kernel(inputs, outs, **params)` with input tensors (already promoted, on this backend's
   device), the `Out` specs from the op's meta, and the op's parameters; it returns the output
   tensor or a tuple of them.
+- `backward_kernel(op) -> callable | None` (optional): a fused backward for an op this backend
+  served, called as `backward_kernel(ctx, *grads)` with the node's saved context and must
+  return one gradient per input (None where none is needed), like the op's `backward`. The
+  autograd node asks the backend that ran its forward first, and runs the op's backward formula
+  when it returns None, or when the backward itself is being recorded (`create_graph=True`):
+  a fused kernel writes plain storage, so only the formula is differentiable again.
 
 `is_primitive(op)` says which ops a backend must implement to run everything: elementwise
 map/zip/ternary ops, reductions along dims, strided copy, cast, matmul, gather/scatter. Every
@@ -49,6 +55,9 @@ class Backend:
         return ""
 
     def kernel(self, op):
+        return None
+
+    def backward_kernel(self, op):
         return None
 
     def allocate(self, count, dtype, device):
