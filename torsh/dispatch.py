@@ -37,6 +37,7 @@ def scalar_tensor(value, dtype: dt.dtype | None = None, device=None) -> Tensor:
         tensor = tensor.to(device)
     tensor._wrapped_number = True
     tensor._promotion_dtype = promotes_as
+    tensor._python_value = value
     return tensor
 
 
@@ -98,7 +99,8 @@ def _promote(op: Op, inputs: list[Tensor]) -> list[Tensor]:
 
 def _cast_keeping_rank(tensor: Tensor, dtype: dt.dtype) -> Tensor:
     if tensor._wrapped_number and not tensor._requires_grad:
-        return scalar_tensor(tensor.item(), dtype, tensor.device)
+        value = getattr(tensor, "_python_value", None)
+        return scalar_tensor(tensor.item() if value is None else value, dtype, tensor.device)
     cast = tensor.to(dtype)
     cast._wrapped_number = tensor._wrapped_number
     return cast

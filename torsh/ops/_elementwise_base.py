@@ -160,10 +160,16 @@ def _shape_of(*arrays) -> tuple:
 
 
 def _maybe_out(result, out):
-    """PyTorch's `out=`: resize-free copy into a given tensor of the result's shape."""
+    """PyTorch's `out=`: resize-free copy into a given tensor of the result's shape, cast to
+    out's dtype. Refused when the result would need gradients, as in PyTorch."""
     if out is None:
         return result
     from ..dispatch import write_into
+    if result.requires_grad:
+        op = getattr(result.grad_fn, "op", None)
+        name = f"{op.name}()" if op is not None else "this function"
+        raise RuntimeError(f"{name}: functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
     write_into(out, result, "out")
     return out
 

@@ -8,6 +8,7 @@ Python floats; integer-valued helpers say so.
 from __future__ import annotations
 
 import math
+import struct
 from fractions import Fraction
 
 inf, nan = math.inf, math.nan
@@ -434,3 +435,37 @@ def lerp(start, end, weight):
     if abs(weight) < 0.5:
         return start + weight * (end - start)
     return end - (end - start) * (1 - weight)
+
+
+# nextafter needs the dtype's bit layout: the next float32 after 1 is not the next double.
+_LAYOUTS = {"float64": ("d", "q"), "float32": ("f", "i"), "float16": ("e", "h")}
+_SMALLEST_SUBNORMAL = {"float64": 5e-324, "float32": 2.0 ** -149, "float16": 2.0 ** -24,
+                       "bfloat16": 2.0 ** -133}
+
+
+def next_after(x: float, y: float, dtype_name: str) -> float:
+    """The next value of dtype `dtype_name` after x towards y: one step of the bit pattern
+    (x's magnitude grows when y is farther from 0), from ±0 the smallest subnormal."""
+    if x != x or y != y:
+        return nan
+    if x == y:
+        return y
+    if x == 0:
+        return math.copysign(_SMALLEST_SUBNORMAL[dtype_name], y)
+    bits = _to_bits(x, dtype_name)
+    bits += 1 if (y > x) == (x > 0) else -1
+    return _from_bits(bits, dtype_name)
+
+
+def _to_bits(x: float, dtype_name: str) -> int:
+    if dtype_name == "bfloat16":   # the upper half of a float32
+        return struct.unpack("<i", struct.pack("<f", x))[0] >> 16
+    real, integer = _LAYOUTS[dtype_name]
+    return struct.unpack("<" + integer, struct.pack("<" + real, x))[0]
+
+
+def _from_bits(bits: int, dtype_name: str) -> float:
+    if dtype_name == "bfloat16":
+        return struct.unpack("<f", struct.pack("<i", bits << 16))[0]
+    real, integer = _LAYOUTS[dtype_name]
+    return struct.unpack("<" + real, struct.pack("<" + integer, bits))[0]

@@ -7,7 +7,6 @@ gradient with respect to each input. Operators (`+`, `<`, `&`, ...) map onto the
 from __future__ import annotations
 
 import math
-import struct
 
 from .._core import dtype as dt
 from .._core.errors import DTypeRuntimeError, InvalidArgumentRuntime
@@ -76,8 +75,11 @@ _SUB = binary("sub", lambda x, y, alpha: s.add_scaled(x, y, -alpha),
               saves_inputs=False, defaults={"alpha": 1}, aliases=("subtract",))
 binary("mul", lambda x, y: x * y, "input * other; bool * bool is logical and.",
        grad=lambda ctx, g: (g * _ab(ctx)[1], g * _ab(ctx)[0]), aliases=("multiply",))
-_DIV = binary("div", s.divide, "input / other in floating point; x/0 = ±inf, 0/0 = NaN.",
-              grad=lambda ctx, g: (g / _ab(ctx)[1], -g * _ab(ctx)[0] / (_ab(ctx)[1] ** 2)),
+_DIV = binary("div", s.divide, "input / other in floating point; x/0 = ±inf, 0/0 = NaN. The "
+              "gradient for other is -g * ((input / other) / other), PyTorch's order, which "
+              "stays finite where other ** 2 would overflow.",
+              grad=lambda ctx, g: (g / _ab(ctx)[1], -g * ((_ab(ctx)[0] / _ab(ctx)[1]) /
+                                                          _ab(ctx)[1])),
               promote=PROMOTE_INT_TO_FLOAT, aliases=("true_divide", "divide"))
 _FLOOR_DIV = binary("floor_divide", s.floor_divide,
                     "floor(input / other) as PyTorch's div_floor: inf // 1 = NaN, x // 0 = x / 0 "
@@ -85,16 +87,17 @@ _FLOOR_DIV = binary("floor_divide", s.floor_divide,
                     grad=lambda ctx, g: (g * 0, g * 0), accepts=NOT_BOOL)
 _TRUNC_DIV = binary("trunc_divide", s.trunc_divide,
                     "input / other rounded toward zero; integer division by zero raises.",
-                    grad=lambda ctx, g: (g * 0, g * 0), accepts=NOT_BOOL)
+                    grad=lambda ctx, g: (g * 0, g * 0), accepts=NOT_BOOL, inplace=False)
 binary("remainder", s.remainder,
        "input - floor(input / other) * other, the sign of other: fmod(input, other), plus other "
        "where their signs differ; remainder(0.0, -1) = 0.0, remainder(-1, inf) = inf; "
-       "integer division by zero raises. (PyTorch's float32/bfloat16 kernel treats a subnormal "
-       "divisor as 0 and gives NaN; torsh divides by it.)",
+       "integer division by zero raises. A subnormal divisor is used as is, as in PyTorch's "
+       "scalar path (its vectorised float32/bfloat16 path, on long inputs, flushes it to 0 and "
+       "gives NaN).",
        grad=lambda ctx, g: (g, -g * _ab(ctx)[0].floor_divide(_ab(ctx)[1])), accepts=NOT_BOOL)
 binary("fmod", s.fmod, "C's fmod: input - trunc(input / other) * other, the sign of input; "
        "fmod(x, 0.0) = NaN, integer division by zero raises; a subnormal divisor is used as is "
-       "(PyTorch's float32 kernel flushes it to 0 and gives NaN).",
+       "(as remainder).",
        grad=lambda ctx, g: (g, -g * _ab(ctx)[0].trunc_divide(_ab(ctx)[1])), accepts=NOT_BOOL)
 
 
@@ -122,7 +125,8 @@ _POW = register(Op("pow", meta=elementwise_meta("pow", accepts=NOT_BOOL), promot
                        "pow(x < 0, non-integer) = NaN, pow(x, 0) = pow(1, y) = 1 even for NaN. "
                        "Integers wrap; an integer tensor exponent < 0 gives 0 (1 for base 1, ±1 "
                        "for base -1), while a negative Python int exponent raises. Bool tensors "
-                       "raise, except `bool_tensor ** True` (a copy), as in PyTorch."))
+                       "raise, except `bool_tensor ** True` (a copy) and `** False` (all "
+                       "True), as in PyTorch."))
 
 
 def _check_pow(input, exponent, name):
@@ -133,16 +137,24 @@ def _check_pow(input, exponent, name):
                                      f"allowed.")
 
 
+def _bool_by_bool(input, exponent) -> bool:
+    """PyTorch answers a Python exponent of 1 (a copy) or 0 (all ones) before it looks for a
+    pow kernel, so `bool_tensor ** True` and `** False` work where a bool pow does not."""
+    return isinstance(exponent, bool) and getattr(input, "dtype", None) is dt.bool_
+
+
 @public("pow")
 def pow(input, exponent, *, out=None):
     _check_pow(input, exponent, "pow")
-    if exponent is True and getattr(input, "dtype", None) is dt.bool_:
-        return _maybe_out(input.clone(), out)
+    if _bool_by_bool(input, exponent):
+        return _maybe_out(input.clone() if exponent else input.new_ones(input.shape), out)
     return _maybe_out(dispatch(_POW, input, exponent), out)
 
 
 def _pow_(self, exponent):
     _check_pow(self, exponent, "pow_")
+    if _bool_by_bool(self, exponent):
+        return self if exponent else self.fill_(True)
     return dispatch_inplace(_POW, self, exponent)
 
 
@@ -224,35 +236,70 @@ METHODS["sub_"] = METHODS["subtract_"] = _sub_
 
 
 # -- comparisons (computed in the promoted dtype, answered in bool)
+def _compare_(op, name, self, other):
+    """`x.lt_(y)`: 0/1 written in x's dtype. When x or y is tracked by autograd, x stays in
+    the graph with a zero gradient for both (PyTorch's formula for in-place comparisons)."""
+    from ..autograd.grad_mode import is_grad_enabled
+    from ..dispatch import check_inplace_target, write_into
+    tracked = [t for t in (self, other) if isinstance(t, Tensor) and t.requires_grad]
+    if not (tracked and is_grad_enabled() and self.dtype.is_floating_point):
+        return dispatch_inplace(op, self, other)
+    check_inplace_target(self, name)
+    value = dispatch(op, self, other).to(self.dtype)
+    for t in tracked:   # adds zeros that carry t's history (masked_fill, so inf * 0 is no NaN)
+        value = value + t.masked_fill(t.new_ones(()).bool(), 0.0)
+    write_into(self, value, name)
+    return self
+
+
+def _comparison_method(op, name):
+    def method(self, other):
+        return _compare_(op, name, self, other)
+    method.__name__ = name
+    return method
+
+
 for _name, _fn, _doc, _alias in (
-        ("eq", lambda x, y: x == y, "input == other; NaN equals nothing.", "__eq"),
+        ("eq", lambda x, y: x == y, "input == other; NaN equals nothing.", None),
         ("ne", lambda x, y: x != y, "input != other; NaN differs from everything.", "not_equal"),
         ("lt", lambda x, y: x < y, "input < other.", "less"),
         ("le", lambda x, y: x <= y, "input <= other.", "less_equal"),
         ("gt", lambda x, y: x > y, "input > other.", "greater"),
         ("ge", lambda x, y: x >= y, "input >= other.", "greater_equal")):
-    binary(_name, _fn, _doc, promote=PROMOTE_ALWAYS_BOOL, out_dtype=dt.bool_,
-           aliases=() if _alias == "__eq" else (_alias,))
+    _aliases = (_alias,) if _alias else ()
+    _op = binary(_name, _fn, _doc, promote=PROMOTE_ALWAYS_BOOL, out_dtype=dt.bool_,
+                 aliases=_aliases)
+    for _method in (_name,) + _aliases:
+        METHODS[_method + "_"] = _comparison_method(_op, _method + "_")
+
 
 # -- extrema
 binary("maximum", s.maximum, "larger of the two; NaN if either is NaN; on a tie other "
-       "(so maximum(0.0, -0.0) = -0.0, as PyTorch's vectorised kernel gives; its broadcast-scalar "
-       "path may pick the other zero). Both arguments must be tensors.",
-       grad=lambda ctx, g: _select_grad(g, *_ab(ctx), lambda a, b: a > b), tensor_only=True)
-binary("minimum", s.minimum, "smaller of the two; NaN if either is NaN; on a tie other.",
-       grad=lambda ctx, g: _select_grad(g, *_ab(ctx), lambda a, b: a < b), tensor_only=True)
+       "(so maximum(0.0, -0.0) = -0.0, as PyTorch's vectorised kernel gives from 16 float32 / 8 "
+       "float64 / 32 half elements on; its scalar path, used for shorter or broadcast inputs, "
+       "picks input). The gradient goes to the larger, half to each on a tie, all of it to both "
+       "where one is NaN. Both arguments must be tensors.",
+       grad=lambda ctx, g: _select_grad(g, *_ab(ctx), lambda a, b: a < b), tensor_only=True,
+       inplace=False)
+binary("minimum", s.minimum, "smaller of the two; NaN if either is NaN; on a tie other "
+       "(PyTorch's vectorised path, as for maximum); the gradient as maximum's.",
+       grad=lambda ctx, g: _select_grad(g, *_ab(ctx), lambda a, b: a > b), tensor_only=True,
+       inplace=False)
 binary("fmax", s.fmax, "larger of the two, ignoring a NaN operand; on a tie input.",
-       grad=lambda ctx, g: _fselect_grad(g, *_ab(ctx), lambda a, b: a >= b), tensor_only=True)
+       grad=lambda ctx, g: _fselect_grad(g, *_ab(ctx), lambda a, b: a >= b), tensor_only=True,
+       inplace=False)
 binary("fmin", s.fmin, "smaller of the two, ignoring a NaN operand; on a tie input.",
-       grad=lambda ctx, g: _fselect_grad(g, *_ab(ctx), lambda a, b: a <= b), tensor_only=True)
+       grad=lambda ctx, g: _fselect_grad(g, *_ab(ctx), lambda a, b: a <= b), tensor_only=True,
+       inplace=False)
 
 
-def _select_grad(g, a, b, wins):
-    """Gradient of max/min: to the winner; split in half on ties (PyTorch's rule)."""
-    tie = a == b
-    half = g / 2
-    return (g.where(wins(a, b), g * 0).where(~tie, half),
-            g.where(wins(b, a), g * 0).where(~tie, half))
+def _select_grad(g, a, b, loses):
+    """Gradient of max/min (PyTorch's rule): g, halved on a tie, and 0 where the input loses.
+
+    A NaN neither ties nor loses, so both inputs receive all of g where either is NaN.
+    """
+    shared = g.where(a != b, g / 2)
+    return shared.masked_fill(loses(a, b), 0.0), shared.masked_fill(loses(b, a), 0.0)
 
 
 def _fselect_grad(g, a, b, keeps_a):
@@ -299,14 +346,16 @@ binary("hypot", s.hypot, "sqrt(a^2 + b^2) without overflow; inf if either is inf
        "NaN). Floating dtypes only: integer tensors raise, they are not promoted.",
        grad=lambda ctx, g: (g * _ab(ctx)[0] / ctx.output, g * _ab(ctx)[1] / ctx.output),
        saves_output=True, accepts=FLOATING, tensor_only=True)
-binary("logaddexp", s.logaddexp, "log(e^a + e^b), computed without overflow. Floating only.",
-       grad=lambda ctx, g: (g * (_ab(ctx)[0] - ctx.output).exp(),
-                            g * (_ab(ctx)[1] - ctx.output).exp()),
-       saves_output=True, accepts=FLOATING, tensor_only=True)
-binary("logaddexp2", s.logaddexp2, "log2(2^a + 2^b), computed without overflow. Floating only.",
-       grad=lambda ctx, g: (g * (_ab(ctx)[0] - ctx.output).exp2(),
-                            g * (_ab(ctx)[1] - ctx.output).exp2()),
-       saves_output=True, accepts=FLOATING, tensor_only=True)
+binary("logaddexp", s.logaddexp, "log(e^a + e^b), computed without overflow. Floating only. "
+       "Gradient g / (1 + e^(b - a)) for a (PyTorch's form: finite where a or b is infinite).",
+       grad=lambda ctx, g: (g / ((_ab(ctx)[1] - _ab(ctx)[0]).exp() + 1),
+                            g / ((_ab(ctx)[0] - _ab(ctx)[1]).exp() + 1)),
+       accepts=FLOATING, tensor_only=True, inplace=False)
+binary("logaddexp2", s.logaddexp2, "log2(2^a + 2^b), computed without overflow. Floating only. "
+       "Gradient g / (1 + 2^(b - a)) for a.",
+       grad=lambda ctx, g: (g / ((_ab(ctx)[1] - _ab(ctx)[0]).exp2() + 1),
+                            g / ((_ab(ctx)[0] - _ab(ctx)[1]).exp2() + 1)),
+       accepts=FLOATING, tensor_only=True, inplace=False)
 binary("xlogy", s.xlogy, "x * log(y), and 0 where x == 0 (unless y is NaN).",
        grad=lambda ctx, g: _xlogy_grad(g, *_ab(ctx)), promote=PROMOTE_INT_TO_FLOAT)
 binary("copysign", s.copysign, "|input| with the sign of other (-0.0 counts as negative).",
@@ -315,8 +364,11 @@ binary("copysign", s.copysign, "|input| with the sign of other (-0.0 counts as n
 
 
 def _atan2_grad(g, a, b):
-    denominator = a * a + b * b
-    return g * b / denominator, -g * a / denominator
+    """(g * b, -g * a) / (a^2 + b^2), with 1 / (a^2 + b^2) taken as 0 where it is infinite
+    (at the origin), as PyTorch does: the gradient at atan2(0, 0) is 0, not NaN."""
+    recip = (a * a + b * b).reciprocal()
+    recip = recip.masked_fill(recip.isinf(), 0.0)
+    return g * b * recip, g * -a * recip
 
 
 def _xlogy_grad(g, x, y):
@@ -337,12 +389,21 @@ def heaviside(input, values, *, out=None):
     PyTorch computes `input == 0 ? values : input > 0`, so NaN, which is neither, gives 0.
     Both arguments must be tensors of one dtype.
     """
+    _check_heaviside(input, values)
+    return _maybe_out(dispatch(_HEAVISIDE, input, values), out)
+
+
+def _check_heaviside(input, values):
     require_tensor("heaviside", input, "input", 1)
     require_tensor("heaviside", values, "values")
     if input.dtype is not values.dtype:
         raise DTypeRuntimeError(f"heaviside is not yet implemented for tensors with different "
                                 f"dtypes ({input.dtype.name} and {values.dtype.name})")
-    return _maybe_out(dispatch(_HEAVISIDE, input, values), out)
+
+
+def _heaviside_(self, values):
+    _check_heaviside(self, values)
+    return dispatch_inplace(_HEAVISIDE, self, values)
 
 
 _HEAVISIDE = register(Op("heaviside", meta=elementwise_meta("heaviside"),
@@ -350,45 +411,15 @@ _HEAVISIDE = register(Op("heaviside", meta=elementwise_meta("heaviside"),
                              a.shape, b.shape), a, b), doc=heaviside.__doc__))
 
 
-# -- nextafter needs the output's bit layout: the next float32 after 1 is not the next double.
-_LAYOUTS = {"float64": ("d", "q"), "float32": ("f", "i"), "float16": ("e", "h")}
-
-
-def _next_after(x: float, y: float, dtype_name: str) -> float:
-    if x != x or y != y:
-        return math.nan
-    if x == y:
-        return y
-    if x == 0:
-        tiny = dt.finfo(getattr(dt, dtype_name)).tiny * dt.finfo(
-            getattr(dt, dtype_name)).eps
-        return math.copysign(tiny, y)
-    bits = _to_bits(x, dtype_name)
-    bits += 1 if (y > x) == (x > 0) else -1
-    return _from_bits(bits, dtype_name)
-
-
-def _to_bits(x: float, dtype_name: str) -> int:
-    if dtype_name == "bfloat16":
-        return struct.unpack("<i", struct.pack("<f", x))[0] >> 16
-    real, integer = _LAYOUTS[dtype_name]
-    return struct.unpack("<" + integer, struct.pack("<" + real, x))[0]
-
-
-def _from_bits(bits: int, dtype_name: str) -> float:
-    if dtype_name == "bfloat16":
-        return struct.unpack("<f", struct.pack("<i", bits << 16))[0]
-    real, integer = _LAYOUTS[dtype_name]
-    return struct.unpack("<" + real, struct.pack("<" + integer, bits))[0]
-
-
 _NEXTAFTER = register(Op(
     "nextafter", meta=elementwise_meta("nextafter", accepts=FLOATING), promote=PROMOTE_DEFAULT,
     reference=lambda a, b, dtype_name: zip_elements(
-        lambda x, y: _next_after(x, y, dtype_name), broadcast_shapes(a.shape, b.shape), a, b),
+        lambda x, y: s.next_after(x, y, dtype_name), broadcast_shapes(a.shape, b.shape), a, b),
     doc="the next value of the promoted dtype after input in the direction of other; "
         "nextafter(0, 1) is that dtype's smallest subnormal, nextafter(x, x) = x, NaN gives NaN. "
-        "Floating dtypes only."))
+        "Floating dtypes only. Its gradient, as PyTorch's, passes g to input where input != "
+        "other (0 where they are equal) and 0 to other.",
+    backward=lambda ctx, g: (g.where(ctx.inputs[0] != ctx.inputs[1], g * 0), g * 0)))
 
 
 @public("nextafter")
@@ -398,6 +429,17 @@ def nextafter(input, other, *, out=None):
     require_tensor("nextafter", other)
     common = promoted_dtype(_NEXTAFTER, [input, other])
     return _maybe_out(dispatch(_NEXTAFTER, input, other, dtype_name=common.name), out)
+
+
+def _nextafter_(self, other):
+    from ..dispatch import promoted_dtype
+    require_tensor("nextafter_", other)
+    common = promoted_dtype(_NEXTAFTER, [self, other])
+    return dispatch_inplace(_NEXTAFTER, self, other, dtype_name=common.name)
+
+
+METHODS["heaviside_"] = _heaviside_
+METHODS["nextafter_"] = _nextafter_
 
 
 # -- closeness

@@ -22,10 +22,13 @@ _BINARY = {
 _COMPARISONS = {"eq": "eq", "ne": "ne", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}
 
 
-def _is_operand(value) -> bool:
+def _is_operand(value, name: str = "") -> bool:
     """Tensors and numbers take part in operators; anything else gets Python's NotImplemented,
-    so `t + "a"` is Python's TypeError and `t == None` is False, as in PyTorch."""
+    so `t + "a"` is Python's TypeError and `t == None` is False, as in PyTorch. `@` takes
+    tensors only (`t @ 2` is Python's TypeError)."""
     from ..tensor import Tensor
+    if name == "matmul":
+        return isinstance(value, Tensor)
     return isinstance(value, (Tensor, bool, int, float)) or isinstance(value, np.generic)
 
 
@@ -36,7 +39,7 @@ def _plain(value):
 
 def _forward(name):
     def forward(self, other):
-        if not _is_operand(other):
+        if not _is_operand(other, name):
             return NotImplemented
         return PUBLIC[name](self, _plain(other))
     forward.__name__ = name
@@ -45,7 +48,7 @@ def _forward(name):
 
 def _reflected(name):
     def reflected(self, other):
-        if not _is_operand(other):
+        if not _is_operand(other, name):
             return NotImplemented
         if name == "matmul":
             return PUBLIC[name](other, self)

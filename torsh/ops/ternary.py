@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError, InvalidArgumentRuntime
+from .._core.errors import DTypeNotImplemented, DTypeRuntimeError, InvalidArgumentRuntime
 from .._core.shape import broadcast_shapes
 from ..dispatch import dispatch, dispatch_inplace
 from . import _scalar as s
@@ -116,8 +116,8 @@ _addc("addcmul", lambda x, y, z, value: s.add_scaled(x, z, value * y),
       "to an integer first (PyTorch's behaviour: addcmul(int, ..., value=0.5) adds nothing). "
       "Bool raises.")
 _addc("addcdiv", lambda x, y, z, value: x + value * s.divide(y, z),
-      lambda ctx, g: (g, g * ctx.value / _ab(ctx)[2],
-                      -g * ctx.value * _ab(ctx)[1] / _ab(ctx)[2] ** 2),
+      lambda ctx, g: (g, g * (ctx.value / _ab(ctx)[2]),
+                      -g * (ctx.value * _ab(ctx)[1] / (_ab(ctx)[2] * _ab(ctx)[2]))),
       "input + value * tensor1 / tensor2; x / 0 follows division (±inf, NaN). Raises when "
       "tensor1 and tensor2 are both integer tensors.")
 
@@ -149,25 +149,32 @@ def _clamp_reference(x, *bounds, has_min, has_max):
 
 
 def _clamp_grad(ctx, g):
+    """input: g where min <= input <= max. A tensor min gets g where input < min, a tensor max
+    where input > max; with both, min < max decides which one the output is (PyTorch's rule:
+    when min > max the output is max, so min gets nothing and max gets all of g)."""
     x, *bounds = _ab(ctx)
+    low = bounds.pop(0) if ctx.has_min else None
+    high = bounds.pop(0) if ctx.has_max else None
     keep = g.new_ones(()).bool()
     grads = []
-    if ctx.has_min:
-        low = bounds.pop(0)
+    if low is not None:
         keep = keep & (x >= low)
-        grads.append(g.where(x < low, g * 0))
-    if ctx.has_max:
-        high = bounds.pop(0)
+        below = x < low if high is None else (x < low) & (low < high)
+        grads.append(g.where(below, g * 0))
+    if high is not None:
         keep = keep & (x <= high)
-        grads.append(g.where(x > high, g * 0))
+        above = x > high if low is None else (x > high) | (high < low)
+        grads.append(g.where(above, g * 0))
     return (g.where(keep, g * 0), *grads)
 
 
 _CLAMP = register(Op(
     "clamp", meta=elementwise_meta("clamp"), promote=PROMOTE_DEFAULT,
     reference=_clamp_reference, backward=_clamp_grad,
-    doc="min(max(input, min), max); a NaN input or bound gives NaN. The gradient passes where "
-        "min <= input <= max (bounds included)."))
+    doc="min(max(input, min), max) (so max wins where min > max); a NaN input or bound gives "
+        "NaN. The gradient passes where min <= input <= max (bounds included). Bounds are both "
+        "numbers or both tensors; a bool result is refused except with one tensor bound (as "
+        "PyTorch, whose clamp_min/clamp_max kernels serve that case)."))
 
 
 def _clamp_bounds(name, input, min, max):
@@ -176,7 +183,16 @@ def _clamp_bounds(name, input, min, max):
         raise InvalidArgumentRuntime(f"torsh.{name}: At least one of 'min' or 'max' must not be "
                                      f"None")
     bounds = [b for b in (min, max) if b is not None]
+    tensors = [hasattr(b, "dtype") for b in bounds]
+    if len(bounds) == 2 and tensors[0] != tensors[1]:
+        raise TypeError(f"{name}() received an invalid combination of arguments: min and max "
+                        f"must both be numbers or both be tensors, got "
+                        f"{type(min).__name__} and {type(max).__name__}")
     common = common_dtype(input, *bounds)
+    if common is dt.bool_ and (len(bounds) == 2 or not tensors[0]):
+        kernel = "clamp" if len(bounds) == 2 else "clamp_min" if max is None else "clamp_max"
+        kernel += "" if tensors[0] else "_scalar"
+        raise DTypeNotImplemented(f"{name}: \"{kernel}_cpu\" not implemented for 'Bool'")
     for bound in bounds:
         if not hasattr(bound, "dtype") and not _fits(bound, common):
             raise InvalidArgumentRuntime(f"{name}: value {bound} cannot be converted to type "
