@@ -1,13 +1,19 @@
 """What the ops that take an index tensor share (scatter.py, index_ops.py, masking.py).
 
-Bounds and dtype checks for indices, the [1] shape those ops give a 0-d tensor, and
+Bounds and dtype checks for indices, overflow checks for the numbers they write (and for every
+other fill of a tensor by a Python number), the [1] shape those ops give a 0-d tensor, and
 `last_writes`, which tells the gradients of overwriting ops which of several writes to one
 place survived. No op is declared here.
 """
 from __future__ import annotations
 
+import math
+
+import ml_dtypes
+import numpy as np
+
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError, IndexOutOfBounds
+from .._core.errors import DTypeRuntimeError, IndexOutOfBounds, InvalidArgumentRuntime
 from ..tensor import Tensor
 
 
@@ -49,3 +55,31 @@ def last_writes(write, read, count: int, shape, device) -> Tensor:
     order = arange(count, device=device).reshape(shape)
     return read(write(order)) == order
 
+
+
+def checked_scalar(op: str, value, dtype: dt.dtype):
+    """A Python number about to fill a tensor of `dtype`, or PyTorch's overflow error.
+
+    PyTorch refuses (RuntimeError) integers outside the type's range (uint8 also takes
+    -255..-1, which wrap), NaN, infinite or out-of-range floats for integer types, and finite
+    floats beyond a float type's largest value (NaN and ±inf are fine there). bool takes
+    anything. A 0-d tensor value is checked by its element.
+    """
+    if isinstance(value, Tensor):
+        value = value.item()
+    if dtype is dt.bool_ or isinstance(value, bool):
+        return value
+    if dtype.is_floating_point:
+        largest = float(ml_dtypes.finfo(dtype.numpy).max)
+        fits = not math.isfinite(value) or abs(value) <= largest
+    else:
+        info = np.iinfo(dtype.numpy)
+        if isinstance(value, float):
+            fits = not math.isnan(value) and float(info.min) <= value <= float(info.max)
+        else:
+            fits = info.min <= value <= info.max or (not dtype.is_signed and
+                                                     -info.max <= value < 0)
+    if not fits:
+        raise InvalidArgumentRuntime(f"{op}(): value {value!r} cannot be converted to type "
+                                     f"{dtype.name} without overflow")
+    return value

@@ -131,6 +131,9 @@ def fill_(self, value):
     if isinstance(value, Tensor) and value.ndim != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                            f"{value.ndim} dimensions.")
+    from ._index_common import checked_scalar
+    if not isinstance(value, Tensor):    # a 0-d tensor value casts (and wraps) unchecked
+        checked_scalar("fill_", value, self.dtype)
     return copy_(self, value)
 
 

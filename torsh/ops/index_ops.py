@@ -20,7 +20,8 @@ from .._core.shape import contiguous_strides, normalize_dim
 from ..dispatch import dispatch, dispatch_inplace, scalar_tensor
 from ..tensor import Tensor
 from ._array import Array, indices, position
-from ._index_common import check_index_dtype, checked_index, last_writes, padded
+from ._index_common import (check_index_dtype, checked_index, checked_scalar, last_writes,
+                            padded)
 from ._op import PROMOTE_NONE, Op, Out, method_only, public, register
 
 
@@ -89,7 +90,7 @@ def _check_slice_shapes(op, x, index, source, dim, count_error=ShapeMismatch):
     if got[dim] != want[dim] or (x.ndim == 0 and index.numel() != 1):
         raise count_error(f"{op}(): Number of indices ({index.numel()}) should be equal to "
                           f"source.size(dim) ({got[dim]}), for dim: {dim}")
-    if got != want:
+    if got != want or (op == "index_add" and x.ndim == 0 and source.ndim != 0):
         raise ShapeMismatch(f"{op}(): source tensor shape must match self tensor shape, "
                             f"excluding the specified dimension. Got self.shape = "
                             f"{list(x.shape)} source.shape = {list(source.shape)}")
@@ -238,11 +239,14 @@ def index_copy_(self, dim, index, source):
 
 def _fill_value(op, input, value):
     if isinstance(value, Tensor):
+        if value.ndim == 0:
+            checked_scalar(op, value, input.dtype)
         return value if value.dtype is input.dtype else value.to(input.dtype)
     if not isinstance(value, (bool, int, float)):
         raise TypeError(f"{op}(): value must be a number or a 0-d Tensor, got "
                         f"{type(value).__name__}")
-    return scalar_tensor(value, dtype=input.dtype, device=input.device)
+    return scalar_tensor(checked_scalar(op, value, input.dtype), dtype=input.dtype,
+                         device=input.device)
 
 
 @public("index_fill")

@@ -3,18 +3,24 @@
 Basic indices (ints, slices, None, Ellipsis) make views. Integer and bool tensors (and lists)
 are advanced indices, following PyTorch (and numpy): the index tensors broadcast together to a
 shape B; if the advanced dims are adjacent, B replaces them in place, otherwise B comes first.
-A bool mask stands for the integer indices of its True elements (`nonzero`).
+A bool mask stands for the integer indices of its True elements (`nonzero`). Index tensors are
+int64, int32, uint8 (a mask, as PyTorch's deprecated form) or bool; a short list holding a
+sequence, slice, None or Ellipsis is read as a tuple (x[[[0, 2]]] is x[[0, 2]]), as PyTorch.
+A Python number written by `x[...] = v` must fit the dtype (else RuntimeError, as PyTorch),
+except for float16 / bfloat16, which round to ±inf.
 """
 from __future__ import annotations
 
 import math
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError, IndexOutOfBounds, IndexOutOfRange, ShapeMismatch
+from .._core.errors import (DTypeRuntimeError, IndexOutOfBounds, IndexOutOfRange,
+                            InvalidArgumentRuntime, ShapeMismatch)
 from .._core.shape import broadcast_shapes, contiguous_strides, normalize_dim
 from ..dispatch import dispatch, dispatch_inplace
 from ..tensor import Tensor
 from ._array import Array, broadcast_to, indices, position
+from ._index_common import checked_scalar
 from ._op import METHODS, PROMOTE_NONE, Op, Out, method_only, public, register
 
 
@@ -120,23 +126,42 @@ _INDEX_PUT = register(Op(
         "add up; without accumulate the last write wins)."))
 
 
+_INDEX_DTYPES = (dt.int64, dt.int32, dt.uint8, dt.bool_)
+
+
 def _check_index_tensor(index: Tensor) -> None:
-    if index.dtype.is_floating_point:
-        raise IndexOutOfRange("tensors used as indices must be long, int, byte or bool tensors")
+    if index.dtype not in _INDEX_DTYPES:
+        raise IndexOutOfRange(f"tensors used as indices must be long, int, byte or bool "
+                              f"tensors (got {index.dtype.name})")
+
+
+def _same_dtype_values(op, input, values, indices):
+    """index_put wants at least one index, and values of input's dtype (x[i] = v casts)."""
+    for k, index in enumerate(indices):
+        if not isinstance(index, Tensor):
+            raise TypeError(f"{op}(): expected Tensor as element {k} in argument 0, but got "
+                            f"{type(index).__name__}")
+    if not indices:
+        raise InvalidArgumentRuntime(f"{op}(): expected at least one index tensor")
+    if isinstance(values, Tensor) and values.dtype is not input.dtype:
+        raise DTypeRuntimeError(f"{op}(): Index put requires the source and destination dtypes "
+                                f"match, got {input.dtype.name} for the destination and "
+                                f"{values.dtype.name} for the source.")
+    return _as_value(values, input)
 
 
 @public("index_put")
 def index_put(input, indices, values, accumulate=False):
     """A copy of input with input[indices] = values (a tuple of index tensors, from dim 0)."""
     dims, tensors = _advanced_dims(input, indices)
-    values = _as_value(values, input)
+    values = _same_dtype_values("index_put", input, values, indices)
     return dispatch(_INDEX_PUT, input, values, *tensors, dims=dims, accumulate=accumulate)
 
 
 @method_only("index_put_")
 def index_put_(self, indices, values, accumulate=False):
     dims, tensors = _advanced_dims(self, indices)
-    values = _as_value(values, self)
+    values = _same_dtype_values("index_put_", self, values, indices)
     return dispatch_inplace(_INDEX_PUT, self, values, *tensors, dims=dims,
                             accumulate=accumulate)
 
@@ -173,9 +198,10 @@ def _as_index_tensor(index) -> Tensor:
         _check_index_tensor(index)
         return index
     from .creation import tensor
+    if isinstance(index, (list, tuple)) and len(index) == 0:
+        return tensor([], dtype=dt.int64)
     result = tensor(index)
-    if result.dtype.is_floating_point:
-        raise IndexOutOfRange("tensors used as indices must be long, int, byte or bool tensors")
+    _check_index_tensor(result)
     return result
 
 
@@ -195,8 +221,14 @@ def _mask_indices(mask: Tensor, input: Tensor, dim: int) -> list[Tensor]:
 # ------------------------------------------------------------ __getitem__ / __setitem__
 
 def _expand_ellipsis(index, ndim):
+    """The index with its Ellipsis spelled out as slices.
+
+    More than one Ellipsis is an IndexError, as in numpy. (PyTorch 2.13 accepts several and
+    moves on by the full width at each one, so that x[..., 0, ...] works and x[..., ..., 0]
+    indexes past the last dim: torsh does not copy that.)
+    """
     if not isinstance(index, tuple):
-        index = (index,)
+        index = tuple(index) if _sequence_as_tuple(index) else (index,)
     consumed = sum(_dims_used(i) for i in index)
     if sum(1 for i in index if i is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -209,6 +241,15 @@ def _expand_ellipsis(index, ndim):
         else:
             result.append(item)
     return result
+
+
+def _sequence_as_tuple(index) -> bool:
+    """PyTorch's (and old numpy's) rule: a short list that holds a sequence, slice, None,
+    Ellipsis or tensor is a tuple of indices (x[[[0, 2]]] is x[[0, 2]]), else one index."""
+    if not isinstance(index, list) or len(index) >= 32:
+        return False
+    return any(isinstance(i, (list, tuple, slice, Tensor, str)) or i is None or i is Ellipsis
+               for i in index)
 
 
 def _dims_used(item) -> int:
@@ -254,6 +295,8 @@ def _basic_then_advanced(self, index):
             else:
                 advanced.append((dim, tensor))
                 dim += 1
+        elif isinstance(item, str):
+            raise TypeError(f"new(): invalid data type 'str' (an index cannot be {item!r})")
         else:
             raise IndexOutOfRange(f"only integers, slices (`:`), ellipsis (`...`), None and "
                                   f"long or byte Variables are valid indices (got "
@@ -299,6 +342,8 @@ def dispatch_alias(self):
 
 @method_only("__setitem__")
 def setitem(self, index, value):
+    if isinstance(value, (bool, int, float)) and self.dtype not in (dt.float16, dt.bfloat16):
+        checked_scalar("__setitem__", value, self.dtype)   # half types round to ±inf instead
     view, advanced = _basic_then_advanced(self, index)
     value = _drop_leading_ones(value)
     if not advanced:
@@ -316,7 +361,7 @@ def _gather_meta(x, index, dim):
     if index.dtype not in (dt.int64, dt.int32):
         raise DTypeRuntimeError(f"gather(): Expected dtype int32/int64 for index, got "
                                 f"{index.dtype.name}")
-    if index.ndim != x.ndim and not (x.ndim == 0 and index.ndim <= 1):
+    if max(index.ndim, 1) != max(x.ndim, 1):     # a 0-d tensor counts as 1-D here
         raise ShapeMismatch(f"gather: Index tensor must have the same number of dimensions as "
                             f"input tensor (input {list(x.shape)}, index {list(index.shape)})")
     for d in range(index.ndim):
@@ -328,18 +373,17 @@ def _gather_meta(x, index, dim):
 
 
 def _gather_reference(x: Array, index: Array, dim):
-    """out[i][j][k] = x[i][index[i][j][k]][k] (for dim = 1)."""
-    strides = x.strides()
-    size = x.shape[dim] if x.ndim else 1
+    """out[i][j][k] = x[i][index[i][j][k]][k] (for dim = 1); 0-d tensors count as 1-D."""
+    x_shape = x.shape or (1,)
+    strides = contiguous_strides(x_shape)
     out = []
-    for where, i in zip(indices(index.shape), index.data):
-        if not 0 <= i < size:
+    for where, i in zip(indices(index.shape or (1,)), index.data):
+        if not 0 <= i < x_shape[dim]:
             raise IndexOutOfBounds(f"gather(): index {i} is out of bounds for dimension {dim} "
-                                   f"with size {size}")
+                                   f"with size {x_shape[dim]}")
         source = list(where)
-        if x.ndim:
-            source[dim] = i
-        out.append(x.data[position(source, strides)] if x.ndim else x.data[0])
+        source[dim] = i
+        out.append(x.data[position(source, strides)])
     return Array(out, index.shape)
 
 
@@ -395,10 +439,12 @@ def masked_fill(input, mask, value):
         if value.ndim != 0:
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but "
                                f"got tensor with {value.ndim} dimension(s).")
+        checked_scalar("masked_fill", value, input.dtype)
         value = value.to(input.dtype)
     else:
         from ..dispatch import scalar_tensor
-        value = scalar_tensor(value, dtype=input.dtype)
+        value = scalar_tensor(checked_scalar("masked_fill", value, input.dtype),
+                              dtype=input.dtype)
     return value.where(mask, input).expand(broadcast_shapes(input._shape, mask._shape))
 
 

@@ -1,4 +1,5 @@
-"""View ops: new shape, strides and offset over the same storage, no data copied.
+"""View ops: new shape, strides and offset over the same storage, no data copied. (Splitting
+into several views, unbind / split / chunk / tensor_split, is in `shape_split.py`.)
 
 Each view is declared by its geometry function `(tensor, **params) -> (shape, strides, offset)`.
 A write through the view is visible in its base, as in PyTorch. The gradient of every view is
@@ -118,10 +119,10 @@ def reshape_as(self, other):
 @public("flatten")
 def flatten(input, start_dim=0, end_dim=-1):
     """Merge dims start_dim..end_dim into one."""
-    if input.ndim == 0:
-        return reshape(input, (1,))
     start = normalize_dim(start_dim, input.ndim, "flatten")
     end = normalize_dim(end_dim, input.ndim, "flatten")
+    if input.ndim == 0:
+        return reshape(input, (1,))
     if start > end:
         raise InvalidArgumentRuntime("flatten() has invalid args: start_dim cannot come after "
                                      "end_dim")
@@ -159,6 +160,9 @@ def squeeze(input, dim=None):
         dims = tuple(range(input.ndim))
     elif isinstance(dim, (tuple, list)):
         dims = tuple(normalize_dim(d, input.ndim, "squeeze") for d in dim)
+        if len(set(dims)) != len(dims):
+            raise InvalidArgumentRuntime(f"squeeze: dim {dims[0]} appears multiple times in the "
+                                         f"list of dims {list(dim)}")
     else:
         dims = (normalize_dim(dim, input.ndim, "squeeze"),)
     return dispatch(_SQUEEZE, input, dims=dims)
@@ -246,6 +250,11 @@ def movedim(input, source, destination):
     ndim = input.ndim
     src = [normalize_dim(d, ndim, "movedim") for d in source]
     dst = [normalize_dim(d, ndim, "movedim") for d in destination]
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise InvalidArgumentRuntime(f"movedim: repeated dim in `{name}` ({list(dims)})")
+    if ndim == 0:
+        return dispatch(_PERMUTE, input, dims=())
     order = [None] * ndim
     for s, d in zip(src, dst):
         order[d] = s
@@ -258,18 +267,23 @@ def _reversed_dims(self):
     return dispatch(_PERMUTE, self, dims=tuple(reversed(range(self.ndim))))
 
 
-def _matrix_transpose(self):
+def _matrix_transpose(self, name="tensor.mT"):
     if self.ndim < 2:
-        raise InvalidArgumentRuntime("tensor.mT is only supported on matrices or batches of "
-                                     "matrices. Got 1-D tensor.")
+        raise InvalidArgumentRuntime(f"{name} is only supported on matrices or batches of "
+                                     f"matrices. Got {self.ndim}-D tensor.")
     return transpose(self, -2, -1)
+
+
+@public("adjoint")
+def adjoint(input):
+    """The transpose of the last two dims (the conjugate is the identity on real dtypes)."""
+    return _matrix_transpose(input, "adjoint()")
 
 
 METHODS["T"] = property(_reversed_dims)
 METHODS["mT"] = property(_matrix_transpose)
 METHODS["H"] = property(_reversed_dims)
-METHODS["mH"] = property(_matrix_transpose)
-METHODS["adjoint"] = _matrix_transpose
+METHODS["mH"] = property(lambda self: _matrix_transpose(self, "tensor.mH"))
 
 
 # ------------------------------------------------------------ expand
@@ -361,14 +375,20 @@ def slice_dim(input, dim, start, stop, step=1):
 @public("narrow")
 def narrow(input, dim, start, length):
     """`length` elements of dim from `start` (start may be negative)."""
+    if input.ndim == 0:
+        raise InvalidArgumentRuntime("narrow() cannot be applied to a 0-dim tensor.")
     dim = normalize_dim(dim, input.ndim, "narrow")
     size = input._shape[dim]
     start = as_index(start, "start", "narrow")
-    if start < 0:
-        start += size
-    if not 0 <= start <= size or length < 0 or start + length > size:
-        raise IndexOutOfRange(f"narrow: start ({start}) + length ({length}) exceeds dimension "
-                              f"size ({size}).")
+    if not -size <= start <= size:
+        raise IndexOutOfRange(f"narrow(): start out of range (expected to be in range of "
+                              f"[{-size}, {size}], but got {start})")
+    start = start + size if start < 0 else start
+    if length < 0:
+        raise InvalidArgumentRuntime("narrow(): length must be non-negative.")
+    if start + length > size:
+        raise InvalidArgumentRuntime(f"narrow(): start ({start}) + length ({length}) exceeds "
+                                     f"dimension size ({size}).")
     return dispatch(_SLICE, input, dim=dim, start=start, stop=start + length, step=1)
 
 
@@ -392,60 +412,6 @@ def select(input, dim, index):
         raise IndexOutOfRange(f"select(): index {index} out of range for tensor of size "
                               f"{list(input.shape)} at dimension {dim}")
     return dispatch(_SELECT, input, dim=dim, index=index % size)
-
-
-@public("unbind")
-def unbind(input, dim=0):
-    """The slices along dim, as a tuple of views."""
-    dim = normalize_dim(dim, input.ndim, "unbind")
-    return tuple(select(input, dim, i) for i in range(input._shape[dim]))
-
-
-@public("split")
-def split(tensor, split_size_or_sections, dim=0):
-    """Views of consecutive pieces of `split_size` (the last may be smaller) or listed sizes."""
-    dim = normalize_dim(dim, tensor.ndim, "split")
-    size = tensor._shape[dim]
-    if isinstance(split_size_or_sections, (list, tuple)):
-        sections = list(split_size_or_sections)
-        if sum(sections) != size or any(s < 0 for s in sections):
-            raise InvalidArgumentRuntime(f"split_with_sizes expects split_sizes to sum exactly "
-                                         f"to {size} (input tensor's size at dimension {dim}), "
-                                         f"but got split_sizes={sections}")
-    else:
-        step = as_index(split_size_or_sections, "split_size", "split")
-        if step <= 0 and size:
-            raise InvalidArgumentRuntime(f"split expects split_size be positive, got {step}")
-        sections = [min(step, size - start) for start in range(0, size, step)] if size else [0]
-    pieces, start = [], 0
-    for length in sections:
-        pieces.append(narrow(tensor, dim, start, length))
-        start += length
-    return tuple(pieces)
-
-
-@public("chunk")
-def chunk(input, chunks, dim=0):
-    """Up to `chunks` pieces of ceil(size / chunks) elements along dim."""
-    if chunks <= 0:
-        raise InvalidArgumentRuntime(f"chunk expects `chunks` to be greater than 0, got: "
-                                     f"{chunks}")
-    dim = normalize_dim(dim, input.ndim, "chunk")
-    size = input._shape[dim]
-    return split(input, max(1, -(-size // chunks)), dim)
-
-
-@public("tensor_split")
-def tensor_split(input, indices_or_sections, dim=0):
-    """Split into n nearly equal parts (the first size % n get one more), or at indices."""
-    dim = normalize_dim(dim, input.ndim, "tensor_split")
-    size = input._shape[dim]
-    if isinstance(indices_or_sections, int):
-        n = indices_or_sections
-        sizes = [size // n + (1 if i < size % n else 0) for i in range(n)]
-        return split(input, sizes, dim)
-    bounds = [0] + [min(max(i, 0), size) for i in indices_or_sections] + [size]
-    return tuple(narrow(input, dim, a, max(b - a, 0)) for a, b in zip(bounds, bounds[1:]))
 
 
 # ------------------------------------------------------------ diagonal, unfold
@@ -477,7 +443,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 def _unfold_geometry(x, dimension, size, step):
     """Windows of `size` every `step` along dimension, as a new last dim."""
     if x.ndim == 0:
-        return (1,), (1,), x._offset
+        return (size,), (1,), x._offset
     count = (x._shape[dimension] - size) // step + 1
     shape = x._shape[:dimension] + (count,) + x._shape[dimension + 1:] + (size,)
     strides = (x._stride[:dimension] + (x._stride[dimension] * step,) +
@@ -492,6 +458,8 @@ _UNFOLD = view_op("unfold", _unfold_geometry)
 def unfold(self, dimension, size, step):
     dim = normalize_dim(dimension, self.ndim, "unfold")
     length = self._shape[dim] if self.ndim else 1
+    if size < 0:
+        raise InvalidArgumentRuntime(f"unfold: size is {size} but must be >= 0")
     if size > length:
         raise InvalidArgumentRuntime(f"maximum size for tensor at dimension {dim} is {length} "
                                      f"but size is {size}")

@@ -15,20 +15,26 @@ from __future__ import annotations
 
 import math
 
-from .._core.errors import DTypeRuntimeError, InvalidArgumentRuntime, ShapeMismatch
+from .._core import dtype as dt
+from .._core.errors import (DTypeNotImplemented, DTypeRuntimeError, InvalidArgumentRuntime,
+                            ShapeMismatch)
 from .._core.shape import contiguous_strides, normalize_dim
 from ..dispatch import dispatch, dispatch_inplace, scalar_tensor
 from ..tensor import Tensor
 from ._array import Array, indices, position
-from ._index_common import as_long, check_index_dtype, checked_index, last_writes, padded
+from ._index_common import (as_long, check_index_dtype, checked_index, checked_scalar,
+                            last_writes, padded)
 from ._op import PROMOTE_NONE, Op, Out, method_only, public, register
 
 
 # ------------------------------------------------------------ scatter, scatter_add, scatter_reduce
 
 def _scatter_meta(name: str):
-    def meta(x, index, src, dim, **_):
+    def meta(x, index, src, dim, reduce=None, **_):
         check_index_dtype(name, index)
+        if reduce == "mean" and x.dtype is dt.bool_:
+            raise DTypeNotImplemented(f"{name}(): mean is not implemented for bool (\"scatter_"
+                                      f"reduce_mean\" not implemented for 'Bool')")
         if src.dtype is not x.dtype:
             raise DTypeRuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype "
                                     f"(got {x.dtype.name} and {src.dtype.name})")
@@ -158,6 +164,9 @@ def _scatter_reduce_reference(x: Array, index: Array, src: Array, dim, reduce, i
     Positions nothing is scattered to keep x. Without include_self the fold starts from the
     reduction's identity (0, 1, -inf, inf), so a lone -0.0 summed becomes 0.0. amax and amin
     propagate NaN; the mean of integers rounds down (floor division), as in PyTorch.
+    Deviation: the sums here are exact (then rounded once); PyTorch accumulates in the tensor's
+    dtype, so where its integer sum wraps or its float16 sum overflows to inf, its mean does
+    too (e.g. uint8 mean of [1, 200, 100, 50] is 23 there, 87 here). mean of bool is refused.
     """
     identity, combine = _REDUCTIONS[reduce]
     received: dict[int, list] = {}
@@ -251,7 +260,8 @@ def _value_as_src(name, input, index, src, value):
     if not isinstance(value, (bool, int, float)):
         raise TypeError(f"{name}(): expected src to be a Tensor or value a number, got "
                         f"{type(value).__name__}")
-    return scalar_tensor(value, dtype=input.dtype, device=input.device).expand(index.shape)
+    return scalar_tensor(checked_scalar(name, value, input.dtype), dtype=input.dtype,
+                         device=input.device).expand(index.shape)
 
 
 def _scatter_call(name, input, dim, index, src, value, reduce, run):

@@ -171,6 +171,8 @@ def flip(input, dims):
 
 @method_only("flip")
 def _flip_method(self, *dims):
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
     return dispatch(_FLIP, self, dims=_flip_dims(self, dims))
 
 

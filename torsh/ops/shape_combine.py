@@ -145,7 +145,7 @@ def _check_vector(t: Tensor, op: str) -> None:
 @public("cartesian_prod", method=False)
 def cartesian_prod(*tensors):
     """Every tuple (a_i, b_j, ...) in lexicographic order, one per row; one input is returned."""
-    tensors = _tensor_args(tensors, "cartesian_prod")
+    tensors = _tensor_args((tensors,), "cartesian_prod")    # no list form, unlike meshgrid
     for t in tensors:
         _check_vector(t, "cartesian_prod")
     if len(tensors) == 1:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from .._core import dtype as dt
-from .._core.errors import DTypeRuntimeError, IndexOutOfRange, InvalidArgumentRuntime
+from .._core.errors import DTypeNotImplemented, IndexOutOfRange, InvalidArgumentRuntime
 from .._core.shape import as_index, normalize_dim
 from ..dispatch import dispatch
 from ..tensor import Tensor
@@ -135,9 +135,7 @@ _REPEAT_INTERLEAVE = register(Op(
 def _repeat_counts(repeats, size: int) -> tuple:
     """`repeats` (int, 0-d or 1-D integer tensor) as one count per slice."""
     if isinstance(repeats, Tensor):
-        if repeats.dtype.is_floating_point or repeats.dtype is dt.bool_:
-            raise DTypeRuntimeError(f"repeat_interleave: \"repeat_interleave_cpu\" not "
-                                    f"implemented for '{repeats.dtype.name}'")
+        _check_repeats_dtype(repeats)
         if repeats.ndim > 1:
             raise InvalidArgumentRuntime("repeat_interleave: repeats must be 0-dim or 1-dim "
                                          "tensor")
@@ -157,8 +155,16 @@ def _repeat_counts(repeats, size: int) -> tuple:
     return (count,) * size
 
 
+def _check_repeats_dtype(repeats: Tensor) -> None:
+    if repeats.dtype not in (dt.int32, dt.int64):
+        raise DTypeNotImplemented(f"repeat_interleave: \"repeat_interleave_cpu\" not "
+                                  f"implemented for '{repeats.dtype.name}' (repeats must be "
+                                  f"int32 or int64)")
+
+
 def _indices_for(repeats: Tensor, output_size):
     """repeat_interleave(repeats): index k repeated repeats[k] times."""
+    _check_repeats_dtype(repeats)
     if repeats.ndim != 1:
         raise InvalidArgumentRuntime("repeat_interleave only accept 1D vector as repeat")
     from .creation import arange
