@@ -61,3 +61,24 @@ def test_manifest_names_the_torch_version():
 def test_expectations_stay_small():
     total = sum(p.stat().st_size for p in expectations.FOLDER.glob("*.json"))
     assert total < 10 * 2 ** 20, f"stored expectations are {total / 2 ** 20:.1f} MiB"
+
+
+# Public names with no case of their own, and why.
+WITHOUT_CASES = {
+    # random numbers: PyTorch's streams differ; tests/test_random.py checks these
+    "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
+    "set_rng_state", "bernoulli", "normal", "rand_like", "randn_like", "randint_like",
+    # numpy interop: tests/test_tensor.py
+    "from_numpy",
+    # torsh's own helper (the quotient of fmod's gradient); PyTorch has no such function
+    "trunc_divide",
+    # the in-place form of addmv, covered through Tensor.addmv_ in cases/matmul.py
+    "addmv_",
+}
+
+
+def test_every_public_function_has_a_case():
+    from torsh.ops import PUBLIC
+    named = {case.op_name for cases in FAMILIES.values() for case in cases}
+    missing = sorted(name for name in PUBLIC if name not in named | WITHOUT_CASES)
+    assert not missing, f"public functions without a conformance case: {missing}"

@@ -159,3 +159,15 @@ def test_inplace_on_view_of_leaf_requiring_grad_raises():
     leaf = torsh.zeros(3, requires_grad=True)
     with pytest.raises(RuntimeError, match="view of a leaf"):
         leaf[1:].add_(1)
+
+
+def test_as_strided_scatter_gradients():
+    base = arange(3, 4).requires_grad_(True)
+    src = torsh.ones(2, 2, dtype=torsh.float64, requires_grad=True)
+
+    def scatter(b, s):
+        return torsh.as_strided_scatter(b, s, (2, 2), (4, 1), 1)
+    assert gradcheck(scatter, (base, src))
+    grads = torsh.autograd.grad(scatter(base, src).sum(), (base, src))
+    assert grads[0].tolist() == [[1, 0, 0, 1], [1, 0, 0, 1], [1, 1, 1, 1]]
+    assert grads[1].tolist() == [[1, 1], [1, 1]]

@@ -115,7 +115,8 @@ _AS_STRIDED_SCATTER = register(Op(
         _strided_view(g, ctx.size, ctx.stride, ctx.offset)),
     saves_inputs=False,
     doc="base (row-major) with the positions of the view (size, stride, offset) replaced by "
-        "src."))
+        "src. The gradient for base is zero at the replaced positions (PyTorch 2.13 returns "
+        "the reverse: the gradient there and zero elsewhere)."))
 
 
 @public("as_strided_scatter")
