@@ -8,6 +8,9 @@ index_add and index_copy; index_fill counts them from the end. An index out of b
 Where an index repeats, index_add adds up and index_copy keeps the last write (PyTorch leaves
 the choice unspecified). Nothing here is a view: every op returns a new tensor, and the `_`
 methods write that result back into self. Element-wise scatters are in `scatter.py`.
+
+Each op decomposes into the primitives `index` / `index_put` along dim, after a bounds check
+made with tensor ops; the helpers for that serve `masking.py` and `scatter.py` too.
 """
 from __future__ import annotations
 
@@ -23,6 +26,48 @@ from ._array import Array, indices, position
 from ._index_common import (check_index_dtype, checked_index, checked_scalar, last_writes,
                             padded)
 from ._op import PROMOTE_NONE, Op, Out, method_only, public, register
+from .indexing import _INDEX, _INDEX_PUT
+
+
+# ------------------------------------------------------------ helpers of the decompositions
+
+def index_along(x: Tensor, dim: int, positions: Tensor) -> Tensor:
+    """x[..., positions, ...] with a 1-D `positions` on dim: the primitive `index`."""
+    return dispatch(_INDEX, x, positions, dims=(dim,))
+
+
+def put_along(x: Tensor, dim: int, positions: Tensor, values: Tensor, accumulate=False):
+    """x with x[..., positions, ...] = values (+= when accumulating): the primitive
+    `index_put`."""
+    return dispatch(_INDEX_PUT, x, values, positions, dims=(dim,), accumulate=accumulate)
+
+
+def check_bounds(index: Tensor, low: int, high: int, complain) -> None:
+    """complain(i), which raises the op's error, for the first element i of index outside
+    [low, high): decompositions check bounds as their references do."""
+    flat = index.reshape(-1)
+    outside = flat[(flat < low) | (flat >= high)]
+    if outside.numel():
+        complain(int(outside[0]))
+
+
+def _check_index(op: str, x: Tensor, index: Tensor, dim: int, wrap: bool = False) -> None:
+    """The reference's error for an index outside dim (a negative one too, unless wrap)."""
+    size = padded(x.shape)[dim]
+    check_bounds(index, -size if wrap else 0, size,
+                 lambda i: checked_index(op, i, dim, size, wrap))
+
+
+def _slices_shape(x: Tensor, index: Tensor, dim: int) -> tuple:
+    """x's shape (0-d seen as [1]) with dim resized to len(index): the picked slices' shape."""
+    shape = list(padded(x.shape))
+    shape[dim] = index.numel()
+    return tuple(shape)
+
+
+def _unpadded(out: Tensor, x: Tensor) -> Tensor:
+    """A result computed on x seen as [1] when 0-d, back in x's shape."""
+    return out if x.ndim else out.reshape(())
 
 
 def _slice_pairs(op: str, x_shape, index: Array, block_shape, dim: int, wrap: bool = False):
@@ -69,9 +114,15 @@ def _index_select_reference(x: Array, index: Array, dim):
     return Array(out, tuple(shape) if x.ndim else ())
 
 
+def _index_select_decompose(x, index, dim):
+    """x read along dim at index."""
+    _check_index("index_select", x, index, dim)
+    return _unpadded(index_along(x.reshape(padded(x.shape)), dim, index.reshape(-1)), x)
+
+
 _INDEX_SELECT = register(Op(
     "index_select", meta=_index_select_meta, reference=_index_select_reference,
-    promote=PROMOTE_NONE,
+    decompose=_index_select_decompose, promote=PROMOTE_NONE,
     backward=lambda ctx, g: (dispatch(_INDEX_ADD, g.new_zeros(ctx.input_shapes[0]),
                                       ctx.inputs[1], g, dim=ctx.dim, alpha=1), None),
     doc="The slices of input along dim listed by index, in that order (repeats allowed). "
@@ -117,8 +168,18 @@ def _index_add_reference(x: Array, index: Array, source: Array, dim, alpha):
     return Array(out, x.shape)
 
 
+def _index_add_decompose(x, index, source, dim, alpha):
+    """x with alpha * source's slices added at index along dim (an accumulating index_put)."""
+    _check_index("index_add", x, index, dim)
+    scaled = source if alpha == 1 else (source * alpha).to(x.dtype)
+    out = put_along(x.reshape(padded(x.shape)), dim, index.reshape(-1),
+                    scaled.reshape(_slices_shape(x, index, dim)), accumulate=True)
+    return _unpadded(out, x)
+
+
 _INDEX_ADD = register(Op(
-    "index_add", meta=_index_add_meta, reference=_index_add_reference, promote=PROMOTE_NONE,
+    "index_add", meta=_index_add_meta, reference=_index_add_reference,
+    decompose=_index_add_decompose, promote=PROMOTE_NONE,
     backward=lambda ctx, g: (g, None, (g.index_select(ctx.dim, ctx.inputs[1]) * ctx.alpha
                                        ).reshape(ctx.input_shapes[2])),
     doc="input with alpha * source[..., k, ...] added to input[..., index[k], ...]; repeated "
@@ -157,8 +218,18 @@ def _index_copy_grad(ctx, g):
     return g.index_fill(dim, index, 0), None, grad_source.reshape(ctx.input_shapes[2])
 
 
+def _index_copy_decompose(x, index, source, dim):
+    """x with its slices at index along dim replaced by source's (index_put: the last write
+    wins)."""
+    _check_index("index_copy", x, index, dim)
+    out = put_along(x.reshape(padded(x.shape)), dim, index.reshape(-1),
+                    source.reshape(_slices_shape(x, index, dim)))
+    return _unpadded(out, x)
+
+
 _INDEX_COPY = register(Op(
-    "index_copy", meta=_index_copy_meta, reference=_index_copy_reference, promote=PROMOTE_NONE,
+    "index_copy", meta=_index_copy_meta, reference=_index_copy_reference,
+    decompose=_index_copy_decompose, promote=PROMOTE_NONE,
     backward=_index_copy_grad,
     doc="input with its slices index[k] along dim replaced by source's slices k. Gradient: g "
         "with those slices zeroed for input, g.index_select(dim, index) for the source slices "
@@ -192,8 +263,15 @@ def _index_fill_grad(ctx, g):
         filled, 0).sum()
 
 
+def _index_fill_decompose(x, index, value, dim):
+    """x with its slices at index along dim (negative ones from the end) set to value."""
+    _check_index("index_fill", x, index, dim, wrap=True)
+    return _unpadded(put_along(x.reshape(padded(x.shape)), dim, index.reshape(-1), value), x)
+
+
 _INDEX_FILL = register(Op(
-    "index_fill", meta=_index_fill_meta, reference=_index_fill_reference, promote=PROMOTE_NONE,
+    "index_fill", meta=_index_fill_meta, reference=_index_fill_reference,
+    decompose=_index_fill_decompose, promote=PROMOTE_NONE,
     backward=_index_fill_grad,
     doc="input with the slices index[k] along dim set to value. Gradient: g with those slices "
         "zeroed for input, the sum of g over them (each counted once) for value."))

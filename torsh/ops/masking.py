@@ -7,6 +7,7 @@
 
 Masks must be bool. The size of masked_select's result depends on the data, so its meta leaves
 it open (None), like nonzero's. masked_fill lives with indexing (a composite of where).
+Each op decomposes into nonzero, index and index_put on the flattened tensor.
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from ._array import Array, broadcast_to
 from ._op import PROMOTE_NONE, Op, Out, method_only, public, register
 from .._core.errors import IndexOutOfBounds
 from ._index_common import check_index_dtype, last_writes
+from .index_ops import check_bounds, index_along, put_along
+from .indexing import nonzero
 
 
 def _check_mask(op: str, mask) -> None:
@@ -46,6 +49,17 @@ def _masked_select_reference(x: Array, mask: Array):
     return Array(picked, (len(picked),))
 
 
+def _true_positions(mask: Tensor, shape) -> Tensor:
+    """The row-major positions of mask's True elements once broadcast to shape, as 1-D."""
+    return nonzero(mask.expand(shape).reshape(-1)).reshape(-1)
+
+
+def _masked_select_decompose(x, mask):
+    """x (broadcast with mask, flattened) read at the positions where mask is True."""
+    shape = broadcast_shapes(x._shape, mask._shape)
+    return index_along(x.expand(shape).reshape(-1), 0, _true_positions(mask, shape))
+
+
 def _masked_select_grad(ctx, g):
     x, mask = ctx.inputs
     shape = broadcast_shapes(x._shape, mask._shape)
@@ -54,7 +68,7 @@ def _masked_select_grad(ctx, g):
 
 _MASKED_SELECT = register(Op(
     "masked_select", meta=_masked_select_meta, reference=_masked_select_reference,
-    promote=PROMOTE_NONE, backward=_masked_select_grad,
+    decompose=_masked_select_decompose, promote=PROMOTE_NONE, backward=_masked_select_grad,
     doc="The elements of input where mask is True, 1-D, row-major after broadcasting the two. "
         "Gradient: g scattered back into zeros at the mask (summed over broadcast dims)."))
 
@@ -72,13 +86,26 @@ def _masked_scatter_reference(x: Array, mask: Array, source: Array):
     shape = broadcast_shapes(x.shape, mask.shape)
     out = list(broadcast_to(x, shape).data)
     wanted = [p for p, keep in enumerate(broadcast_to(mask, shape).data) if keep]
-    if len(wanted) > len(source.data):
-        raise InvalidArgumentRuntime(f"masked_scatter(): Number of elements of source "
-                                     f"({len(source.data)}) < number of ones in mask "
-                                     f"({len(wanted)})")
+    _check_enough_source(len(source.data), len(wanted))
     for p, value in zip(wanted, source.data):
         out[p] = value
     return Array(out, shape)
+
+
+def _check_enough_source(available: int, wanted: int) -> None:
+    if wanted > available:
+        raise InvalidArgumentRuntime(f"masked_scatter(): Number of elements of source "
+                                     f"({available}) < number of ones in mask ({wanted})")
+
+
+def _masked_scatter_decompose(x, mask, source):
+    """x (broadcast with mask, flattened) with the positions where mask is True set to
+    source's first elements, in order (index_put)."""
+    shape = broadcast_shapes(x._shape, mask._shape)
+    wanted = _true_positions(mask, shape)
+    _check_enough_source(source.numel(), wanted.numel())
+    used = source.reshape(-1)[:wanted.numel()]
+    return put_along(x.expand(shape).reshape(-1), 0, wanted, used).reshape(shape)
 
 
 def _masked_scatter_grad(ctx, g):
@@ -95,7 +122,7 @@ def _masked_scatter_grad(ctx, g):
 
 _MASKED_SCATTER = register(Op(
     "masked_scatter", meta=_masked_scatter_meta, reference=_masked_scatter_reference,
-    promote=PROMOTE_NONE, backward=_masked_scatter_grad,
+    decompose=_masked_scatter_decompose, promote=PROMOTE_NONE, backward=_masked_scatter_grad,
     doc="input with the positions where mask is True filled, in row-major order, by "
         "consecutive elements of source (flattened; it may hold more than needed)."))
 
@@ -138,8 +165,21 @@ def _take_reference(x: Array, index: Array):
                  index.shape)
 
 
+def _check_flat_bounds(op: str, x: Tensor, index: Tensor) -> None:
+    """The reference's error for an index outside [-numel, numel)."""
+    count = x.numel()
+    check_bounds(index, -count, count, lambda i: _flat_position(op, i, count))
+
+
+def _take_decompose(x, index):
+    """x flattened, read at index (negative positions from the end)."""
+    _check_flat_bounds("take", x, index)
+    return index_along(x.reshape(-1), 0, index)
+
+
 _TAKE = register(Op(
-    "take", meta=_take_meta, reference=_take_reference, promote=PROMOTE_NONE,
+    "take", meta=_take_meta, reference=_take_reference, decompose=_take_decompose,
+    promote=PROMOTE_NONE,
     backward=lambda ctx, g: (dispatch(_PUT, g.new_zeros(ctx.input_shapes[0]), ctx.inputs[1], g,
                                       accumulate=True), None),
     doc="input.flatten()[index], shaped like index. Gradient: g put back with accumulate."))
@@ -179,8 +219,16 @@ def _put_grad(ctx, g):
     return grad_x, None, grad_source.where(survived, 0).reshape(ctx.input_shapes[2])
 
 
+def _put_decompose(x, index, source, accumulate):
+    """x flattened, with source's elements set (or added) at index (an index_put)."""
+    _check_flat_bounds("put", x, index)
+    flat = put_along(x.reshape(-1), 0, index.reshape(-1), source.reshape(-1), accumulate)
+    return flat.reshape(x.shape)
+
+
 _PUT = register(Op(
-    "put", meta=_put_meta, reference=_put_reference, promote=PROMOTE_NONE, backward=_put_grad,
+    "put", meta=_put_meta, reference=_put_reference, decompose=_put_decompose,
+    promote=PROMOTE_NONE, backward=_put_grad,
     doc="input with input.flatten()[index] = source (or += with accumulate; then repeats add "
         "up, else the last write wins). Gradient: g (zeroed where written, without "
         "accumulate) for input, g.take(index) for source (0 for overwritten repeats)."))

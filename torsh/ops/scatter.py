@@ -9,7 +9,8 @@ Indices are int32 or int64; a negative index is out of bounds, and an index out 
 `IndexOutOfBounds` (an IndexError and a RuntimeError) naming the op, the dim and its size.
 Where an index repeats, scatter keeps the last write in row-major order (PyTorch leaves the
 choice unspecified). Nothing here is a view: every op returns a new tensor, and the `_` methods
-write that result back into self.
+write that result back into self. scatter decomposes into one index_put at full coordinates,
+scatter_reduce into scatter_add (sum, mean) or a dense table reduced by rows (prod, amax, amin).
 """
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ from ._array import Array, indices, position
 from ._index_common import (as_long, check_index_dtype, checked_index, checked_scalar,
                             last_writes, padded)
 from ._op import PROMOTE_NONE, Op, Out, method_only, public, register
+from .creation import arange
+from .index_ops import check_bounds
+from .indexing import _INDEX_PUT
+from .ternary import where
 
 
 # ------------------------------------------------------------ scatter, scatter_add, scatter_reduce
@@ -125,9 +130,43 @@ def _scatter_grad(ctx, g):
     return grad_x, None, _src_grad(grad_src, ctx.input_shapes[2])
 
 
+def _coordinates(index: Tensor, dim: int) -> list:
+    """Where each element of index (0-d seen as [1]) goes: index itself along dim, and its
+    own position along every other dim (an arange shaped to broadcast against index)."""
+    shape = padded(index.shape)
+    coordinates = []
+    for d, n in enumerate(shape):
+        along_d = [n if k == d else 1 for k in range(len(shape))]
+        coordinates.append(index.reshape(shape) if d == dim else
+                           arange(n, device=index.device).reshape(along_d))
+    return coordinates
+
+
+def _put_at(x: Tensor, index: Tensor, dim: int, values: Tensor) -> Tensor:
+    """x with values written where index sends them: one index_put at full coordinates
+    (in row-major order, so the last write wins)."""
+    shape = padded(x.shape)
+    out = dispatch(_INDEX_PUT, x.reshape(shape), values, *_coordinates(index, dim),
+                   dims=tuple(range(len(shape))), accumulate=False)
+    return out.reshape(x.shape)
+
+
+def _check_scatter_index(op: str, x: Tensor, index: Tensor, dim: int) -> None:
+    size = padded(x.shape)[dim]
+    check_bounds(index, 0, size, lambda i: checked_index(op, i, dim, size))
+
+
+def _scatter_decompose(x, index, src, dim):
+    """x with x[coordinates of index] = the block of src that index covers."""
+    _check_scatter_index("scatter", x, index, dim)
+    if index.numel() == 0:
+        return x.clone()
+    return _put_at(x, index, dim, _used_part(src, index).reshape(padded(index.shape)))
+
+
 _SCATTER = register(Op(
     "scatter", meta=_scatter_meta("scatter"), reference=_scatter_reference,
-    promote=PROMOTE_NONE, backward=_scatter_grad,
+    decompose=_scatter_decompose, promote=PROMOTE_NONE, backward=_scatter_grad,
     doc="out = input with out[index[i][j]][j] = src[i][j] (dim 0). Gradient: input's is g with "
         "the written positions zeroed, src's is g.gather(dim, index) for the writes that "
         "survived and 0 for those overwritten (PyTorch gives g to every repeat)."))
@@ -235,9 +274,66 @@ def _prod_grads(ctx, g, x, index, used):
     return grad_x, others_if_lone_zero.where(lone_zero, others)
 
 
+def _scatter_reduce_decompose(x, index, src, dim, reduce, include_self):
+    """sum: scatter_add onto x (onto x zeroed where src goes, without include_self); mean:
+    that sum over a count made the same way from ones; prod, amax, amin: `_reduce_densely`.
+    Integer means sum in int64, so that they are exact as in the reference."""
+    _check_scatter_index("scatter_reduce", x, index, dim)
+    if index.numel() == 0:
+        return x.clone()
+    used = _used_part(src, index)
+    if reduce in ("prod", "amax", "amin"):
+        return _reduce_densely(x, index, used, dim, reduce, include_self)
+    start = x
+    if not include_self:
+        reached = _put_at(x.new_zeros(x.shape, dtype=dt.bool_), index, dim,
+                          x.new_ones((), dtype=dt.bool_))
+        start = x.masked_fill(reached, 0)
+    if reduce == "sum":
+        return dispatch(_SCATTER_ADD, start, index, used, dim=dim)
+    wide = x.dtype if x.dtype.is_floating_point else dt.int64
+    total = dispatch(_SCATTER_ADD, start.to(wide), index, used.to(wide), dim=dim)
+    count = dispatch(_SCATTER_ADD, x.new_full(x.shape, int(include_self), dtype=wide), index,
+                     used.new_ones(used.shape, dtype=wide), dim=dim)
+    count = count.clamp(min=1)      # where src never goes, total is x: keep it
+    mean = total / count if x.dtype.is_floating_point else total.floor_divide(count)
+    return mean.to(x.dtype)
+
+
+def _identity(reduce: str, dtype: dt.dtype):
+    """The value that leaves a prod / amax / amin unchanged, in dtype."""
+    if reduce == "prod":
+        return 1
+    if dtype is dt.bool_:
+        return reduce == "amin"
+    if dtype.is_floating_point:
+        return -math.inf if reduce == "amax" else math.inf
+    info = dt.iinfo(dtype)
+    return info.min if reduce == "amax" else info.max
+
+
+def _reduce_densely(x, index, used, dim, reduce, include_self):
+    """A table with one row per element of x and one column per scattered value: column q
+    holds used[q] in the row of the position it is scattered to, the reduction's identity
+    elsewhere (with include_self, x's own value comes first in each row). Each row is
+    reduced; positions no value reaches keep x. Memory grows as x.numel() * index.numel()
+    (a backend should rather have a scatter_reduce kernel)."""
+    from .shape import cat
+    strides = contiguous_strides(padded(x.shape))
+    target = sum(c * s for c, s in zip(_coordinates(index, dim), strides)).reshape(1, -1)
+    hits = arange(x.numel(), device=x.device).reshape(-1, 1) == target
+    table = where(hits, used.reshape(1, -1), x.new_full((), _identity(reduce, x.dtype)))
+    flat_x = x.reshape(-1, 1)
+    if include_self:
+        table = cat([flat_x, table], 1)
+    reduced = getattr(table, reduce)(1, keepdim=True).to(x.dtype)
+    return where(hits.any(1, keepdim=True), reduced, flat_x).reshape(x.shape)
+
+
 _SCATTER_REDUCE = register(Op(
     "scatter_reduce", meta=_scatter_meta("scatter_reduce"),
-    reference=_scatter_reduce_reference, promote=PROMOTE_NONE, backward=_scatter_reduce_grad,
+    reference=_scatter_reduce_reference, decompose=_scatter_reduce_decompose,
+    promote=PROMOTE_NONE, backward=_scatter_reduce_grad,
     saves_output=True,
     doc="out[p] = reduce(input[p] (if include_self), src values scattered to p); reduce is "
         "sum, prod, mean, amax or amin. Gradients as PyTorch's, except that with "

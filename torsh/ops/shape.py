@@ -1,6 +1,7 @@
 """Shape ops that copy: joining (cat, stack, hstack, ...), reversing (flip, roll, rot90).
 
-cat and flip are ops with a pure-Python reference and a gradient; the stacking functions,
+cat, flip and roll are ops with a pure-Python reference, a gradient and a decomposition into
+primitives (writes through strided views, advanced indexing); the stacking functions,
 atleast_Nd, fliplr/flipud and rot90 are compositions of torsh ops (so their gradients come
 for free). Views (reshape, permute, narrow, ...) live in `movement.py` and are reused here.
 Repeats are in `shape_repeat.py`, triangles and diagonals in `shape_tri.py`, grids and
@@ -18,7 +19,10 @@ from ..tensor import Tensor
 from ._array import Array, indices, position
 from ._elementwise_base import _maybe_out
 from ._op import PROMOTE_DEFAULT, PROMOTE_NONE, Op, Out, method_only, public, register
+from .creation import arange
+from .index_ops import index_along
 from .movement import narrow, reshape, unsqueeze
+from .strided import as_strided_scatter
 
 
 def tensor_list(tensors, op: str, empty_error=None) -> list:
@@ -84,6 +88,22 @@ def _cat_reference(*arrays, dim):
     return Array(data, shape)
 
 
+def write_through(base: Tensor, view: Tensor, values: Tensor) -> Tensor:
+    """base (a fresh row-major tensor) with `values` written where `view` of it looks."""
+    return as_strided_scatter(base, values, view.shape, view.stride(), view.storage_offset())
+
+
+def _cat_decompose(*tensors, dim):
+    """Zeros of the output's shape, with each input written over its own slice along dim."""
+    out = tensors[0].new_zeros(_cat_meta(*tensors, dim=dim).shape)
+    start = 0
+    for t in tensors:
+        if not _legacy_empty(t._shape):
+            out = write_through(out, narrow(out, dim, start, t._shape[dim]), t)
+            start += t._shape[dim]
+    return out
+
+
 def _cat_grad(ctx, g):
     """Each input gets its own slice of the gradient along dim (cat's inverse: split)."""
     grads, start = [], 0
@@ -98,7 +118,7 @@ def _cat_grad(ctx, g):
 
 _CAT = register(Op(
     "cat", meta=_cat_meta, reference=_cat_reference, backward=_cat_grad,
-    promote=PROMOTE_DEFAULT, saves_inputs=False,
+    decompose=_cat_decompose, promote=PROMOTE_DEFAULT, saves_inputs=False,
     doc="The inputs joined along dim, in order; dtypes promote as for binary ops. 1-D inputs "
         "of size 0 are skipped whatever the other shapes (legacy); all others must match "
         "except along dim. Gradient: the matching slice of the output gradient."))
@@ -141,8 +161,17 @@ def _flip_reference(a, dims):
     return Array(data, a.shape)
 
 
+def _flip_decompose(x, dims):
+    """x read along each d in dims at positions n_d - 1, ..., 1, 0."""
+    out = x
+    for d in dims:
+        out = index_along(out, d, arange(x.shape[d] - 1, -1, -1, device=x.device))
+    return out if dims else x.clone()
+
+
 _FLIP = register(Op(
     "flip", meta=lambda x, dims: Out(x._shape, x.dtype), reference=_flip_reference,
+    decompose=_flip_decompose,
     backward=lambda ctx, g: (dispatch(_FLIP, g, dims=ctx.dims),), promote=PROMOTE_NONE,
     saves_inputs=False,
     doc="The elements in reverse order along each of dims (a copy). Gradient: flip again."))
@@ -206,8 +235,19 @@ def _roll_reference(a, shifts, dims):
     return Array(data, a.shape)
 
 
+def _roll_decompose(x, shifts, dims):
+    """x read along each d in dims at positions (i - shift_d) mod n_d."""
+    out = x
+    for shift, d in zip(shifts, dims):
+        n = x.shape[d]
+        if n:
+            out = index_along(out, d, (arange(n, device=x.device) - shift) % n)
+    return out if out is not x else x.clone()
+
+
 _ROLL = register(Op(
     "roll", meta=lambda x, shifts, dims: Out(x._shape, x.dtype), reference=_roll_reference,
+    decompose=_roll_decompose,
     backward=lambda ctx, g: (dispatch(_ROLL, g, shifts=tuple(-k for k in ctx.shifts),
                                       dims=ctx.dims),),
     promote=PROMOTE_NONE, saves_inputs=False,
@@ -374,4 +414,4 @@ def atleast_3d(*tensors):
 
 __all__ = ["cat", "concatenate", "flip", "fliplr", "flipud", "roll", "rot90", "stack",
            "hstack", "vstack", "dstack", "column_stack", "atleast_1d", "atleast_2d",
-           "atleast_3d", "tensor_list", "dim_arg"]
+           "atleast_3d", "tensor_list", "dim_arg", "write_through"]

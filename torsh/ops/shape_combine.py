@@ -1,6 +1,7 @@
 """Grids and combinations: meshgrid, block_diag, cartesian_prod, combinations.
 
-block_diag is an op with a pure-Python reference and a gradient. meshgrid is a set of
+block_diag is an op with a pure-Python reference, a gradient and a decomposition (each block
+written into zeros through a strided view). meshgrid is a set of
 expanded views (like PyTorch's); cartesian_prod and combinations are compositions of
 meshgrid, stack and advanced indexing, so their gradients come for free.
 """
@@ -17,7 +18,7 @@ from ..tensor import Tensor
 from ._array import Array
 from ._op import PROMOTE_DEFAULT, Op, Out, public, register
 from .movement import expand, narrow, reshape
-from .shape import stack
+from .shape import stack, write_through
 
 
 def _tensor_args(tensors, op: str) -> list:
@@ -99,6 +100,18 @@ def _block_diag_reference(*arrays):
     return Array(out, (rows, cols))
 
 
+def _block_diag_decompose(*tensors):
+    """Zeros, with input k written over its own block (below and right of input k - 1's)."""
+    out = tensors[0].new_zeros(_block_diag_meta(*tensors).shape)
+    top = left = 0
+    for t in tensors:
+        r, c = _as_matrix(t._shape)
+        block = narrow(narrow(out, 0, top, r), 1, left, c)
+        out = write_through(out, block, reshape(t, (r, c)))
+        top, left = top + r, left + c
+    return out
+
+
 def _block_diag_grad(ctx, g):
     """Input k gets its own block of the gradient."""
     grads, top, left = [], 0, 0
@@ -114,7 +127,8 @@ def _block_diag_grad(ctx, g):
 
 _BLOCK_DIAG = register(Op(
     "block_diag", meta=_block_diag_meta, reference=_block_diag_reference,
-    backward=_block_diag_grad, promote=PROMOTE_DEFAULT, saves_inputs=False,
+    backward=_block_diag_grad, decompose=_block_diag_decompose, promote=PROMOTE_DEFAULT,
+    saves_inputs=False,
     doc="The inputs (0-d as 1 x 1, 1-D as one row) as blocks down the diagonal of a zero "
         "matrix; dtypes promote as for binary ops. Gradient: each input's block."))
 

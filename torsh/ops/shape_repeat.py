@@ -1,8 +1,9 @@
 """Repeating elements: Tensor.repeat, tile and repeat_interleave.
 
 `repeat` copies the whole tensor side by side (numpy's tile); `repeat_interleave` copies each
-slice along one dim in place (numpy's repeat). Both are ops with a pure-Python reference and a
-gradient that sums the copies back; `tile` is `repeat` after padding the repeats with 1s.
+slice along one dim in place (numpy's repeat). Both are ops with a pure-Python reference, a
+gradient that sums the copies back, and a decomposition (an expanded copy; an index along dim);
+`tile` is `repeat` after padding the repeats with 1s.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ..dispatch import dispatch
 from ..tensor import Tensor
 from ._array import Array, indices, position
 from ._op import PROMOTE_NONE, Op, Out, method_only, public, register
+from .index_ops import index_along
 from .movement import movedim, reshape
 
 
@@ -44,6 +46,16 @@ def _repeat_reference(a, repeats):
     return Array(data, out_shape)
 
 
+def _repeat_decompose(x, repeats):
+    """x viewed as (1, n0, 1, n1, ...), expanded to (r0, n0, r1, n1, ...), copied, and each
+    pair of dims merged."""
+    shape = _padded_shape(x._shape, repeats)
+    pairs = [size for r, n in zip(repeats, shape) for size in (r, n)]
+    ones_between = [size for n in shape for size in (1, n)]
+    copies = reshape(x, ones_between).expand(pairs).clone()
+    return reshape(copies, _repeat_meta(x, repeats).shape)
+
+
 def _repeat_grad(ctx, g):
     """Sum the copies: view g as (r0, n0, r1, n1, ...) and sum over the r's."""
     shape = _padded_shape(ctx.input_shapes[0], ctx.repeats)
@@ -54,6 +66,7 @@ def _repeat_grad(ctx, g):
 
 _REPEAT = register(Op(
     "repeat", meta=_repeat_meta, reference=_repeat_reference, backward=_repeat_grad,
+    decompose=_repeat_decompose,
     promote=PROMOTE_NONE, saves_inputs=False,
     doc="repeats[d] copies of the tensor side by side along each dim d (the tensor is first "
         "given leading size-1 dims to have len(repeats) dims). Gradient: the copies summed."))
@@ -114,6 +127,14 @@ def _interleave_reference(a, repeats, dim):
     return Array(data, a.shape[:dim] + (sum(repeats),) + a.shape[dim + 1:])
 
 
+def _interleave_decompose(x, repeats, dim):
+    """x read along dim at 0 (repeats[0] times), 1 (repeats[1] times), ..."""
+    from .creation import tensor
+    positions = tensor([k for k, count in enumerate(repeats) for _ in range(count)],
+                       dtype=dt.int64, device=x.device)
+    return index_along(x, dim, positions)
+
+
 def _interleave_grad(ctx, g):
     """Slice k receives the sum of its copies: an index_put with accumulation along dim."""
     from .creation import tensor
@@ -127,7 +148,8 @@ def _interleave_grad(ctx, g):
 
 _REPEAT_INTERLEAVE = register(Op(
     "repeat_interleave", meta=_interleave_meta, reference=_interleave_reference,
-    backward=_interleave_grad, promote=PROMOTE_NONE, saves_inputs=False,
+    backward=_interleave_grad, decompose=_interleave_decompose, promote=PROMOTE_NONE,
+    saves_inputs=False,
     doc="Slice k of dim repeated repeats[k] times in place (numpy's repeat). Gradient: each "
         "slice gets the sum of the gradients of its copies."))
 

@@ -1,7 +1,8 @@
 """Triangles and diagonals: tril, triu, tril_indices, triu_indices, diag_embed, diag,
 diagflat, trace.
 
-tril/triu and diag_embed are ops with a pure-Python reference and a gradient; diag, diagflat
+tril/triu and diag_embed are ops with a pure-Python reference, a gradient and a decomposition
+(where with an index-made mask; a write through the diagonal view); diag, diagflat
 and trace are compositions with the `diagonal` view of `movement.py`. The index functions make
 new integer tensors (like `arange`) and have no gradient.
 """
@@ -14,7 +15,10 @@ from ..dispatch import dispatch, dispatch_inplace
 from ._array import Array, indices, position
 from ._elementwise_base import _maybe_out
 from ._op import PROMOTE_NONE, Op, Out, method_only, public, register
+from .creation import arange
 from .movement import diagonal as diagonal_of, reshape
+from .shape import write_through
+from .ternary import where
 
 
 # ------------------------------------------------------------ tril / triu
@@ -36,9 +40,20 @@ def _triangle_reference(keep):
     return reference
 
 
+def _triangle_decompose(keep):
+    """where(keep(j - i, diagonal), x, 0), with j - i from a column and a row of aranges."""
+    def decompose(x, diagonal):
+        rows, cols = x.shape[-2:]
+        above = (arange(cols, device=x.device).reshape(1, cols) -
+                 arange(rows, device=x.device).reshape(rows, 1))
+        return where(keep(above, diagonal), x, x.new_zeros(()))
+    return decompose
+
+
 def _triangle(name, keep, doc):
     op = Op(name, meta=_triangle_meta(name), reference=_triangle_reference(keep),
-            promote=PROMOTE_NONE, saves_inputs=False, doc=doc)
+            decompose=_triangle_decompose(keep), promote=PROMOTE_NONE, saves_inputs=False,
+            doc=doc)
     op.backward = lambda ctx, g: (dispatch(op, g, diagonal=ctx.diagonal),)
     return register(op)
 
@@ -137,11 +152,17 @@ def _diag_embed_reference(a, offset, dim1, dim2):
     return Array(data, out_shape)
 
 
+def _diag_embed_decompose(x, offset, dim1, dim2):
+    """Zeros, with x written through the offset-th diagonal of their (dim1, dim2) planes."""
+    out = x.new_zeros(_diag_embed_shape(x._shape, offset, dim1, dim2))
+    return write_through(out, diagonal_of(out, offset, dim1, dim2), x)
+
+
 _DIAG_EMBED = register(Op(
     "diag_embed",
     meta=lambda x, offset, dim1, dim2: Out(_diag_embed_shape(x._shape, offset, dim1, dim2),
                                            x.dtype),
-    reference=_diag_embed_reference,
+    reference=_diag_embed_reference, decompose=_diag_embed_decompose,
     backward=lambda ctx, g: (diagonal_of(g, ctx.offset, ctx.dim1, ctx.dim2),),
     promote=PROMOTE_NONE, saves_inputs=False,
     doc="Zeros, with the input's last dim written on the offset-th diagonal of the plane "
