@@ -109,7 +109,29 @@ OPS = {
     "mul": FuzzOp("torsh.mul({0}, {1})", broadcast_pair),
     "sum": FuzzOp("torsh.sum({0}{kw})", one_shape, keywords=reduction_keywords),
     "matmul": FuzzOp("torsh.matmul({0}, {1})", matmul_pair, FLOATS + INTS),
+    **{name: FuzzOp(f"torsh.{name}({{0}}{{kw}})", one_shape, keywords=reduction_keywords)
+       for name in ("prod", "amax", "amin", "mean", "all", "any")},
 }
+
+
+def _elementwise_table() -> dict:
+    """Every op of the scalar-function table, drawn generically: unary ops over one shape,
+    binary ops over two broadcastable shapes, in every dtype (an op that rejects a dtype must
+    raise the same error on the backend as on the reference)."""
+    from torsh.ops import OPS as REGISTRY, PUBLIC
+    draws = {"torsh.ops.unary": one_shape, "torsh.ops._elementwise_base": one_shape,
+             "torsh.ops.binary": broadcast_pair}
+    table = {}
+    for name, op in REGISTRY.items():
+        shapes = draws.get(getattr(op.reference, "__module__", ""))
+        if shapes is None or name not in PUBLIC or name in OPS:
+            continue
+        arguments = "{0}" if shapes is one_shape else "{0}, {1}"
+        table[name] = FuzzOp(f"torsh.{name}({arguments})", shapes)
+    return table
+
+
+OPS.update(_elementwise_table())
 
 
 # ------------------------------------------------------------ drawing inputs

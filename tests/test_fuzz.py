@@ -118,3 +118,19 @@ def test_layouts_make_the_requested_shape():
             made = eval(f"torsh.tensor(list(range({count})), dtype=torsh.float32)"
                         f".reshape({', '.join(map(str, storage)) or '()'}){suffix}")
             assert tuple(made.shape) == shape, (name, shape)
+
+
+def test_every_table_op_fuzzes_clean_on_the_primitives_backend():
+    """The fuzzer draws every elementwise op of the scalar table (and the reductions) too;
+    on the primitives backend (decompositions) each must agree with the reference."""
+    from torsh.ops import OPS as REGISTRY
+    from torsh.backends.base import PRIMITIVE_MODULES
+    table_ops = {name for name, op in REGISTRY.items()
+                 if getattr(op.reference, "__module__", "") in PRIMITIVE_MODULES
+                 and op.reference.__module__ != "torsh.ops.ternary"
+                 and op.reference.__module__ != "torsh.ops.parametric"}
+    missing = sorted(name for name in table_ops if name not in fuzz.OPS
+                     and name in torsh.ops.PUBLIC)
+    assert not missing, f"ops the fuzzer does not draw: {missing}"
+    for op in sorted(fuzz.OPS):
+        fuzz.fuzz(op, "primitives", max_examples=4, shrink=False)
