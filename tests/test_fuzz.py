@@ -9,6 +9,7 @@ import pytest
 
 from conformance import fuzz
 from conformance.toy_backend import ToyBackend, values
+import torsh
 from torsh import backends
 
 
