@@ -33,10 +33,14 @@ def _bincount_meta(x, *weights, minlength):
     return Out((None,), dt.float32 if weights[0].dtype is dt.float32 else dt.float64)
 
 
+def _negative_values():
+    return InvalidArgumentRuntime("bincount only supports 1-d non-negative integral inputs.")
+
+
 def _bincount_reference(x: Array, *weights, minlength):
     """out[v] = number of elements equal to v (or the sum of their weights)."""
     if any(v < 0 for v in x.data):
-        raise InvalidArgumentRuntime("bincount only supports 1-d non-negative integral inputs.")
+        raise _negative_values()
     length = max([minlength] + [v + 1 for v in x.data])
     counts = [0.0 if weights else 0] * length
     for i, v in enumerate(x.data):
@@ -44,8 +48,20 @@ def _bincount_reference(x: Array, *weights, minlength):
     return Array(counts, (length,))
 
 
+def _bincount_decomposed(x, *weights, minlength):
+    """zeros(length) with out[x[i]] += weight[i] (or 1): index_put with accumulate."""
+    if x.numel() and (x < 0).any().item():
+        raise _negative_values()
+    length = max(minlength, x.amax().item() + 1 if x.numel() else 0)
+    dtype = _bincount_meta(x, *weights, minlength=minlength).dtype
+    added = weights[0].to(dtype) if weights else x.new_ones(x.shape, dtype=dtype)
+    return x.new_zeros((length,), dtype=dtype).index_put((x.to(dt.int64),), added,
+                                                           accumulate=True)
+
+
 _BINCOUNT = register(Op(
     "bincount", meta=_bincount_meta, reference=_bincount_reference, promote=PROMOTE_NONE,
+    decompose=_bincount_decomposed,
     doc="counts of each value 0..max(input) (at least minlength bins), or sums of weights "
         "(float32 weights give float32, other weights float64). Not differentiable."))
 
@@ -69,6 +85,22 @@ def _histc_meta(x, bins, low, high, dtype):
     return Out((bins,), x.dtype)
 
 
+def _histc_range(low, high, dtype, data_range):
+    """The histogram's [low, high], rounded to dtype. low == high means the data's range
+    (`data_range()`: (min, max), NaN if any is NaN, None for no data), widened by 1 each way
+    if that is still one point; a range that is not finite is an error."""
+    def r(v):
+        return float(dt.round_to([v], dtype)[0])
+    low, high = r(low), r(high)
+    if low == high:
+        low, high = data_range() or (low, high)
+    if low == high:
+        low, high = r(low - 1), r(high + 1)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise InvalidArgumentRuntime(f"torch.histc: range of [{low}, {high}] is not finite")
+    return low, high
+
+
 def _histc_reference(x: Array, bins, low, high, dtype):
     """Counts in `bins` equal-width bins over [low, high]; the last bin includes high.
 
@@ -80,15 +112,13 @@ def _histc_reference(x: Array, bins, low, high, dtype):
     """
     def r(v):
         return float(dt.round_to([v], dtype)[0])
-    low, high = r(low), r(high)
-    if low == high and x.data:
-        low, high = min(x.data), max(x.data)
-        if any(v != v for v in x.data):
-            low = high = math.nan
-    if low == high:
-        low, high = r(low - 1), r(high + 1)
-    if not (math.isfinite(low) and math.isfinite(high)):
-        raise InvalidArgumentRuntime(f"torch.histc: range of [{low}, {high}] is not finite")
+
+    def data_range():
+        if not x.data:
+            return None
+        return (math.nan, math.nan) if any(v != v for v in x.data) else (min(x.data),
+                                                                         max(x.data))
+    low, high = _histc_range(low, high, dtype, data_range)
     counts = [0] * bins
     for v in x.data:
         if not low <= v <= high:
@@ -98,8 +128,21 @@ def _histc_reference(x: Array, bins, low, high, dtype):
     return Array(counts, (bins,))
 
 
+def _histc_decomposed(x, bins, low, high, dtype):
+    """The same steps in x's dtype (each op rounds as the reference's r), counted by
+    index_put with accumulate; elements outside [low, high] add 0 to bin 0."""
+    low, high = _histc_range(low, high, dtype, lambda: (x.amin().item(), x.amax().item())
+                             if x.numel() else None)
+    inside = (x >= low) & (x <= high)
+    scaled = ((x - low) * bins / (high - low)).where(inside, 0.0)
+    position = scaled.to(dt.int64).clamp(max=bins - 1).reshape(-1)
+    counts = x.new_zeros((bins,))
+    return counts.index_put((position,), inside.to(x.dtype).reshape(-1), accumulate=True)
+
+
 _HISTC = register(Op(
     "histc", meta=_histc_meta, reference=_histc_reference, promote=PROMOTE_NONE,
+    decompose=_histc_decomposed,
     doc="a histogram with `bins` equal bins over [min, max] (the data's range when min == "
         "max); values outside and NaN are ignored. Not differentiable."))
 

@@ -20,6 +20,7 @@ from ._array import Array, broadcast_to, lanes, zip_elements
 from ._elementwise_base import _maybe_out
 from ._op import PROMOTE_DEFAULT, Op, Out, public, register
 from .matmul import matmul
+from .reduce import fresh, widened
 
 # ------------------------------------------------------------ checks shared by the family
 
@@ -92,12 +93,28 @@ def _add_scaled_reference(x: Array, p: Array, beta, alpha, blas_zeros) -> Array:
     return zip_elements(combine, p.shape, x, p)
 
 
+def _add_scaled_decomposed(x, p, beta, alpha, blas_zeros):
+    """The same cases in mul and add (whose alpha fuses the product's scaling)."""
+    dtype = p.dtype
+    x, p = widened(x), widened(p)
+    use_x, use_p = beta != 0, alpha != 0 or not blas_zeros
+    scaled_x = x if beta == 1 else x * beta
+    if use_x and use_p:
+        out = scaled_x.add(p, alpha=alpha)
+    elif use_x:
+        out = scaled_x.expand(p.shape)
+    else:
+        out = p * alpha if use_p else p.new_zeros(p.shape)
+    return fresh(out.to(dtype))
+
+
 def _add_scaled_grad(ctx, g):
     return (g if ctx.beta == 1 else g * ctx.beta, g if ctx.alpha == 1 else g * ctx.alpha)
 
 
 _ADD_SCALED = register(Op("add_scaled", meta=_add_scaled_meta, reference=_add_scaled_reference,
-                          backward=_add_scaled_grad, promote=PROMOTE_DEFAULT, saves_inputs=False,
+                          decompose=_add_scaled_decomposed, backward=_add_scaled_grad,
+                          promote=PROMOTE_DEFAULT, saves_inputs=False,
                           doc=_add_scaled_reference.__doc__))
 
 
@@ -340,6 +357,21 @@ def _cross_reference(a: Array, b: Array, dim) -> Array:
     return Array(out, shape)
 
 
+def _cross_decomposed(a, b, dim):
+    """(a1 b2 - a2 b1, a2 b0 - a0 b2, a0 b1 - a1 b0): each factor is a or b with its three
+    entries along dim rotated by one or two places (a gather)."""
+    from .creation import arange
+    shape = broadcast_shapes(a.shape, b.shape)
+    along = [1] * len(shape)
+    along[dim] = 3
+
+    def rotated(t, k):
+        index = ((arange(3, device=a.device) + k) % 3).reshape(along).expand(shape)
+        return widened(t).expand(shape).gather(dim, index)
+    out = rotated(a, 1) * rotated(b, 2) - rotated(a, 2) * rotated(b, 1)
+    return out.to(a.dtype)
+
+
 def _cross_grad(ctx, g):
     """<g, a x b> = <a, b x g> = <b, g x a>."""
     a, b = ctx.inputs
@@ -349,7 +381,8 @@ def _cross_grad(ctx, g):
 
 
 _CROSS = register(Op("cross", meta=_cross_meta, reference=_cross_reference,
-                     backward=_cross_grad, promote=PROMOTE_DEFAULT, doc=_cross_reference.__doc__))
+                     decompose=_cross_decomposed, backward=_cross_grad,
+                     promote=PROMOTE_DEFAULT, doc=_cross_reference.__doc__))
 
 
 def linalg_cross(input, other, *, dim=-1, out=None):

@@ -4,6 +4,10 @@ Each reduces the elements that share an index outside `dim` (None: every dim), k
 reduced dims as size 1 when `keepdim`. Sums of integers and bools are int64, as in PyTorch.
 NaN propagates through sum, mean, prod, amax and amin; argmax/argmin treat NaN as the largest
 value (and the smallest, for argmin) and return the first of tied positions.
+
+sum, prod, amax, amin, argmax, argmin, all and any are primitives; mean and max/min decompose
+into them. The two helpers every decomposition of a reduction-like op shares live here too:
+`widened` (halves computed in float32) and `fresh` (results never views of temporaries).
 """
 from __future__ import annotations
 
@@ -53,12 +57,13 @@ def expand_reduced(g, input_shape, dims, keepdim):
 
 def reduction(name: str, reducer, doc: str, grad=None, out_dtype=None,
               needs_elements: bool = False, saves_output: bool = False,
-              saves_inputs: bool = True) -> Op:
+              saves_inputs: bool = True, decompose=None) -> Op:
     """Declare a reduction from `reducer(list of elements) -> value`."""
     return register(Op(
         name, meta=reduction_meta(name, out_dtype, needs_elements), promote=PROMOTE_NONE,
         reference=lambda a, dims, keepdim, **_: reduce_dims(a, dims, reducer, keepdim),
-        backward=grad, saves_output=saves_output, saves_inputs=saves_inputs, doc=doc))
+        backward=grad, decompose=decompose, saves_output=saves_output,
+        saves_inputs=saves_inputs, doc=doc))
 
 
 def dims_of(input, dim, name: str):
@@ -70,6 +75,20 @@ def dims_of(input, dim, name: str):
         dim = None
     dims = normalize_dims(dim, input.ndim, name)
     return dims if input.ndim else ()
+
+
+# ------------------------------------------------------------ shared by decompositions
+
+def widened(x):
+    """x in the dtype a decomposition computes in: float16 and bfloat16 widen to float32 (as
+    PyTorch's kernels accumulate them), so the result is rounded to the half type once."""
+    return x.to(dt.float32) if x.dtype in (dt.float16, dt.bfloat16) else x
+
+
+def fresh(x):
+    """x in memory of its own, as a kernel returns it: a decomposition's result that is a
+    view of a temporary is copied (so writing into it later affects nothing else)."""
+    return x.clone() if x._is_view() else x
 
 
 # ------------------------------------------------------------ sum, mean, prod
@@ -118,8 +137,15 @@ def _mean(xs):
     return sum(xs) / len(xs) if xs else math.nan
 
 
+def _mean_decomposed(x, dims, keepdim):
+    """sum / count, 0 / 0 = NaN for no elements."""
+    count = math.prod(x.shape[d] for d in dims)
+    total = dispatch(_SUM, widened(x), dims=dims, keepdim=keepdim)
+    return (total / count).to(x.dtype)
+
+
 _MEAN = reduction("mean", _mean, "sum / count; the mean of nothing is NaN.", grad=_mean_grad,
-                  saves_inputs=False)
+                  saves_inputs=False, decompose=_mean_decomposed)
 
 
 @public("mean")

@@ -16,6 +16,7 @@ from . import _scalar as s
 from ._array import Array, lanes
 from ._elementwise_base import _maybe_out
 from ._op import PROMOTE_NONE, Op, Out, method_only, public, register
+from .reduce import _AMAX, _AMIN, _PROD, _SUM, fresh, widened
 from .sorting import put_along
 
 
@@ -49,6 +50,22 @@ def _scan_meta(name, int_to_long: bool, floating_only: bool = False):
     return meta
 
 
+def _prefix_rows(x, dim: int):
+    """(rows, inside): the lanes of x along dim as rows of shape (..., 1, n), and the (n, n)
+    mask inside[j, i] = (i <= j): lane element i is in the prefix of output j. One reduction
+    of the masked rows over the last dim gives every output j."""
+    from .creation import arange
+    lane = x.reshape(1) if x.ndim == 0 else x.movedim(dim, -1)
+    n = lane.shape[-1]
+    j, i = arange(n, device=x.device).reshape(n, 1), arange(n, device=x.device)
+    return lane.unsqueeze(-2), i <= j
+
+
+def _from_lanes(out, x, dim: int):
+    """A (..., n) result over the lanes of `_prefix_rows` back in x's layout, in new memory."""
+    return fresh(out.reshape(()) if x.ndim == 0 else out.movedim(-1, dim))
+
+
 def _lane_matrix(n: int):
     """(upper, eye) as (n, n) bool tensors: upper[i, j] = j >= i, eye[i, j] = i == j."""
     from .creation import arange
@@ -58,10 +75,25 @@ def _lane_matrix(n: int):
 
 # ------------------------------------------------------------ cumsum
 
+def _running_decomposed(reduction, identity, int_to_long: bool):
+    """cumsum (cumprod) as a sum (prod) of each prefix: the rows with `identity` outside it.
+    Running from the end (reverse) is running over the flipped lanes, flipped back."""
+    def decompose(x, dim, keep_dtype, reverse=False):
+        if reverse and x.ndim:
+            return fresh(decompose(x.flip(dim), dim, keep_dtype).flip(dim))
+        promoted = int_to_long and not keep_dtype and not x.dtype.is_floating_point
+        rows, inside = _prefix_rows(x.to(dt.int64) if promoted else x, dim)
+        out = dispatch(reduction, rows.where(inside, identity), dims=(rows.ndim - 1,),
+                       keepdim=False)
+        return _from_lanes(out.to(rows.dtype), x, dim)
+    return decompose
+
+
 _CUMSUM = register(Op(
     "cumsum", meta=_scan_meta("cumsum", int_to_long=True), promote=PROMOTE_NONE,
     reference=lambda a, dim, reverse, keep_dtype: scan(
         a, dim, lambda total, x: (0 if total is None else total) + x, reverse),
+    decompose=_running_decomposed(_SUM, 0, int_to_long=True),
     backward=lambda ctx, g: (dispatch(_CUMSUM, g, dim=ctx.dim, reverse=not ctx.reverse,
                                       keep_dtype=True),),
     saves_inputs=False,
@@ -118,6 +150,7 @@ _CUMPROD = register(Op(
     "cumprod", meta=_scan_meta("cumprod", int_to_long=True), promote=PROMOTE_NONE,
     reference=lambda a, dim, keep_dtype: scan(
         a, dim, lambda total, x: (1 if total is None else total) * x),
+    decompose=_running_decomposed(_PROD, 1, int_to_long=True),
     backward=_cumprod_grad,
     doc="out[j] = x[0] * ... * x[j] along dim, starting from 1 (so -0.0 keeps its sign). "
         "The gradient is exact where x has zeros. It is also exact where a lane holds NaN or "
@@ -161,6 +194,25 @@ def _running_extreme(larger: bool):
     return reference
 
 
+def _running_extreme_decomposed(larger: bool):
+    """cummax (cummin): the extreme of each prefix, then the last position in the prefix
+    holding it (a NaN extreme: the last NaN); the value is read back from there."""
+    def decompose(x, dim):
+        from .creation import arange
+        if x.numel() == 0:
+            return x.clone(), x.to(dt.int64)
+        rows, inside = _prefix_rows(x, dim)
+        last = rows.ndim - 1
+        prefix = rows.where(inside, rows.narrow(last, 0, 1))    # lane[0] is in every prefix
+        best = dispatch(_AMAX if larger else _AMIN, prefix, dims=(last,), keepdim=True)
+        holds = inside & ((rows == best) | (rows.isnan() & best.isnan()))
+        position = arange(rows.shape[-1], device=x.device).where(holds, 0)
+        index = dispatch(_AMAX, position, dims=(last,), keepdim=False)
+        values = rows.squeeze(-2).gather(-1, index)
+        return _from_lanes(values, x, dim), _from_lanes(index, x, dim)
+    return decompose
+
+
 def _cum_extreme_grad(ctx, g, _unused=None):
     return (put_along(g, ctx.outputs[1], ctx.dim, ctx.input_shapes[0]),)
 
@@ -168,7 +220,8 @@ def _cum_extreme_grad(ctx, g, _unused=None):
 def _cum_extreme_op(name: str, larger: bool) -> Op:
     return register(Op(
         name, meta=lambda x, dim: (Out(x._shape, x.dtype), Out(x._shape, dt.int64)),
-        reference=_running_extreme(larger), backward=_cum_extreme_grad, promote=PROMOTE_NONE,
+        reference=_running_extreme(larger), decompose=_running_extreme_decomposed(larger),
+        backward=_cum_extreme_grad, promote=PROMOTE_NONE,
         saves_inputs=False, saves_output=True, differentiable_outputs=(0,),
         doc=f"values[j] = {'max' if larger else 'min'}(x[0..j]) along dim and indices[j] = the "
             f"last position holding it; NaN propagates (indices then follow the latest NaN). "
@@ -206,9 +259,27 @@ def _logcumsumexp_grad(ctx, g):
     return (grad.movedim(-1, ctx.dim),)
 
 
+def _logcumsumexp_decomposed(x, dim):
+    """out[j] = m_j + log(sum_{i <= j} exp(x_i - m_j)), m_j = the prefix's max (0 if
+    infinite); out[0] = x[0] itself, as the scan starts (so -0.0 stays -0.0)."""
+    from .creation import arange
+    if x.numel() == 0:
+        return x.clone()
+    rows, inside = _prefix_rows(widened(x), dim)
+    last = rows.ndim - 1
+    top = dispatch(_AMAX, rows.where(inside, rows.narrow(last, 0, 1)), dims=(last,),
+                   keepdim=True)
+    shift = top.masked_fill(top.isinf(), 0.0)
+    terms = (rows - shift).exp().where(inside, 0.0)
+    out = (dispatch(_SUM, terms, dims=(last,), keepdim=True).log() + shift).squeeze(-1)
+    out = out.where(arange(out.shape[-1], device=x.device) > 0, rows.squeeze(-2))
+    return _from_lanes(out.to(x.dtype), x, dim)
+
+
 _LOGCUMSUMEXP = register(Op(
     "logcumsumexp", meta=_scan_meta("logcumsumexp", False, floating_only=True),
     promote=PROMOTE_NONE, backward=_logcumsumexp_grad, saves_output=True,
+    decompose=_logcumsumexp_decomposed,
     reference=lambda a, dim: scan(
         a, dim, lambda total, x: x if total is None else s.logaddexp(total, x)),
     doc="out[j] = log(exp(x[0]) + ... + exp(x[j])), accumulated stably; -inf terms add "

@@ -6,8 +6,10 @@ equals 0.0. The reference sorts stably, so tied elements keep their input order;
 promises that only with stable=True, and its choice among ties may differ elsewhere.
 
 Values that an op selects carry gradients back to the positions they came from (`put_along`);
-indices and the outputs of unique are integers and carry none. This module must not compute
-statistics (median, quantile: `statistics.py`) or running scans (`scan.py`).
+indices and the outputs of unique are integers and carry none. For backends without a sort,
+each op decomposes into primitives by sorting by counting (`_sorted_order`: an (n, n)
+comparison per lane, a sum, a scatter_add) and gathers. This module must not compute
+statistics (median, quantile: `order_statistics.py`) or running scans (`scan.py`).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from .._core.shape import contiguous_strides, normalize_dim
 from ..dispatch import dispatch
 from ._array import Array, indices, lanes, position
 from ._op import PROMOTE_NONE, Op, Out, public, register
+from .reduce import fresh
 
 
 def _named(name: str):
@@ -89,10 +92,10 @@ def selected_grad(ctx, g, _unused=None):
     return (put_along(g, index, ctx.dim, ctx.input_shapes[0]),)
 
 
-def _selection_op(name: str, meta, reference, doc: str) -> Op:
+def _selection_op(name: str, meta, reference, doc: str, decompose=None) -> Op:
     return register(Op(name, meta=meta, reference=reference, backward=selected_grad,
-                       promote=PROMOTE_NONE, saves_inputs=False, saves_output=True,
-                       differentiable_outputs=(0,), doc=doc))
+                       decompose=decompose, promote=PROMOTE_NONE, saves_inputs=False,
+                       saves_output=True, differentiable_outputs=(0,), doc=doc))
 
 
 # ------------------------------------------------------------ sort, argsort, msort
@@ -101,12 +104,42 @@ def _sort_meta(x, dim, descending):
     return Out(x._shape, x.dtype), Out(x._shape, dt.int64)
 
 
+def _sorted_order(ahead, equal):
+    """Sorting by counting: from the (..., n, n) comparisons of element i (down) with element
+    j (across), element i goes to position rank_i = the number of elements ahead of it, plus
+    the equal ones before it (j < i: a stable sort). A scatter_add of the positions i at their
+    ranks inverts that permutation: out[k] = the i with rank_i = k."""
+    from .creation import arange
+    j = arange(ahead.shape[-1], device=ahead.device)
+    rank = (ahead | (equal & (j < j.unsqueeze(-1)))).sum(-1)
+    positions = j.expand(rank.shape)
+    return positions.new_zeros(rank.shape).scatter_add(-1, rank, positions)
+
+
+def _sort_decomposed(x, dim, descending):
+    """x_j is ahead of x_i when smaller (larger if descending), NaN counting as the largest:
+    `_sorted_order` over an (n, n) comparison per lane, then a gather."""
+    lane = x.reshape(1) if x.ndim == 0 else x.movedim(dim, -1)
+    mine, other = lane.unsqueeze(-1), lane.unsqueeze(-2)     # x_i down, x_j across
+    if descending:
+        ahead = (other > mine) | (other.isnan() & ~mine.isnan())
+    else:
+        ahead = (other < mine) | (mine.isnan() & ~other.isnan())
+    equal = (other == mine) | (other.isnan() & mine.isnan())
+    index = _sorted_order(ahead, equal)
+    values = lane.gather(-1, index)
+    if x.ndim == 0:
+        return values.reshape(()), index.reshape(())
+    return fresh(values.movedim(-1, dim)), fresh(index.movedim(-1, dim))
+
+
 _SORT = _selection_op(
     "sort", _sort_meta,
     lambda a, dim, descending: _select_reference(a, dim, descending, 0,
                                                  a.shape[dim] if a.ndim else 1),
     "values[..., j, ...] = the j-th smallest (largest if descending) element of each lane "
-    "along dim, and indices = where it was. NaN sorts as the largest value; stable.")
+    "along dim, and indices = where it was. NaN sorts as the largest value; stable.",
+    decompose=_sort_decomposed)
 
 
 @public("sort")
@@ -141,12 +174,21 @@ def _topk_meta(x, k, dim, largest):
     return Out(shape, x.dtype), Out(shape, dt.int64)
 
 
+def _topk_decomposed(x, k, dim, largest):
+    """The first k of sort (descending when largest)."""
+    values, index = dispatch(_SORT, x, dim=dim, descending=largest)
+    if x.ndim == 0:
+        return values, index
+    return fresh(values.narrow(dim, 0, k)), fresh(index.narrow(dim, 0, k))
+
+
 _TOPK = _selection_op(
     "topk", _topk_meta,
     lambda a, k, dim, largest: _select_reference(a, dim, largest, 0, k if a.ndim else 1),
     "the k largest (smallest unless largest) elements of each lane along dim, in sorted "
     "order, and their indices. NaN counts as the largest value. A 0-d input is returned "
-    "as it is for k = 0 as well as k = 1 (as PyTorch). Bool is rejected.")
+    "as it is for k = 0 as well as k = 1 (as PyTorch). Bool is rejected.",
+    decompose=_topk_decomposed)
 
 
 @public("topk")
@@ -182,10 +224,20 @@ def _kthvalue_reference(a, k, dim, keepdim):
     return Array(values.data, shape), Array(picked.data, shape)
 
 
+def _kthvalue_decomposed(x, k, dim, keepdim):
+    """Position k - 1 of sort."""
+    values, index = dispatch(_SORT, x, dim=dim, descending=False)
+    shape = _reduced(x.shape, dim, keepdim)
+    if x.ndim == 0:
+        return values, index
+    return (fresh(values.narrow(dim, k - 1, 1).reshape(shape)),
+            fresh(index.narrow(dim, k - 1, 1).reshape(shape)))
+
+
 _KTHVALUE = _selection_op(
     "kthvalue", _kthvalue_meta, _kthvalue_reference,
     "the k-th smallest element (k from 1) of each lane along dim and its index; NaN counts "
-    "as the largest value.")
+    "as the largest value.", decompose=_kthvalue_decomposed)
 
 
 @public("kthvalue")
@@ -253,6 +305,41 @@ def _stack_keys(keys, a: Array, dim):
     return Array(data, shape)
 
 
+def _unique_decomposed(x, dim, consecutive):
+    """The keys (elements, or slices along dim as rows) in sorted order unless consecutive; a
+    run starts wherever a key differs from the one before it (NaN differs from everything).
+    The runs' first keys are the distinct keys, each key's run number its inverse, and the
+    runs' lengths (a bincount of the run numbers) the counts."""
+    from .creation import arange
+    n = x.numel() if dim is None else x.shape[dim]
+    rest = () if dim is None else x.shape[:dim] + x.shape[dim + 1:]
+    keys = x.reshape(n, 1) if dim is None else x.movedim(dim, 0).reshape(n, math.prod(rest))
+    steps = arange(n, device=x.device)
+    order = steps if consecutive else _sorted_order(*_compared_rows(keys))
+    ordered = keys[order]
+    starts = (ordered != ordered[(steps - 1).clamp(min=0)]).any(1) | (steps == 0)
+    run = starts.cumsum(0) - 1
+    inverse = run.new_zeros((n,)).scatter_add(0, order, run)
+    distinct = ordered[starts]
+    if dim is None:
+        values, inverse = distinct.reshape(-1), inverse.reshape(x.shape)
+    else:
+        values = distinct.reshape((distinct.shape[0],) + rest).movedim(0, dim)
+    return fresh(values), fresh(inverse), run.bincount()
+
+
+def _compared_rows(keys):
+    """(ahead, equal) for the rows of keys (n, m) compared as sequences: at the first entry
+    where they differ (NaN the largest value; equal to NaN here, as in sorting by key)."""
+    mine, other = keys.unsqueeze(1), keys.unsqueeze(0)      # row i down, row j across
+    same = (mine == other) | (mine.isnan() & other.isnan())
+    first = (~same).to(dt.int64).argmax(-1, keepdim=True)   # 0 where the rows are equal
+    shape = same.shape
+    a, b = mine.expand(shape).gather(-1, first), other.expand(shape).gather(-1, first)
+    ahead = (b < a) | (a.isnan() & ~b.isnan())
+    return ahead.squeeze(-1), same.all(-1)
+
+
 def _unique_meta(x, dim, consecutive):
     if dim is not None:
         if any(n == 0 for d, n in enumerate(x._shape) if d != dim):
@@ -267,6 +354,7 @@ def _unique_meta(x, dim, consecutive):
 
 _UNIQUE = register(Op(
     "unique", meta=_unique_meta, reference=_unique_reference, promote=PROMOTE_NONE,
+    decompose=_unique_decomposed,
     doc="the distinct elements (or slices along dim) in ascending order, the position of each "
         "input element in that list (inverse), and how often each occurs (counts); with "
         "consecutive, only runs of equal neighbours merge. NaNs never merge; -0.0 equals "
