@@ -1,0 +1,183 @@
+"""Classification losses: nll_loss (an op) and cross_entropy (log_softmax, then nll_loss).
+
+Input is (C), (N, C) or (N, C, d1, ...) with classes along dim 1 (dim 0 for 1-D input);
+class-index targets are int64 of the input's shape without the class dim.
+    nll_loss: loss_k = -w[t_k] * x[k, t_k], 0 where t_k == ignore_index;
+    'mean' divides the sum by sum_k w[t_k] over the kept targets (0 / 0 = NaN when all are
+    ignored), 'sum' adds, 'none' keeps the per-target losses.
+"""
+from __future__ import annotations
+
+import math
+
+from ..._core import dtype as dt
+from ..._core.errors import (DTypeNotImplemented, DTypeRuntimeError, IndexOutOfRange,
+                             InvalidArgument, ShapeMismatch)
+from ...dispatch import dispatch
+from ...ops._array import Array
+from ...ops._elementwise_base import require_tensor
+from ...ops._op import PROMOTE_NONE, Op, Out
+from ._pointwise import declare
+from ._reduction import reduction_of
+from .softmax import log_softmax
+
+
+def _class_dim(x) -> int:
+    return 1 if x.ndim >= 2 else 0
+
+
+def _meta(x, target, *weight, ignore_index, reduction):
+    if not x.dtype.is_floating_point:
+        raise DTypeNotImplemented(f"nll_loss: \"nll_loss_out_frame\" not implemented for "
+                                  f"input of dtype {x.dtype.name}")
+    if target.dtype is not dt.int64:
+        raise DTypeRuntimeError(f"nll_loss: expected scalar type Long but found "
+                                f"{target.dtype.name} (target)")
+    if x.ndim == 0:
+        raise ShapeMismatch("nll_loss: input tensor should be 1D or more, got 0-d")
+    expected = x._shape[:1] + x._shape[2:] if x.ndim >= 2 else ()
+    if x.ndim >= 2 and target.ndim >= 1 and target._shape[0] != x._shape[0]:
+        raise InvalidArgument(f"nll_loss: Expected input batch_size ({x._shape[0]}) to match "
+                              f"target batch_size ({target._shape[0]}).")
+    if tuple(target._shape) != tuple(expected):
+        raise ShapeMismatch(f"nll_loss: expected target of shape {list(expected)} for input "
+                            f"of shape {list(x._shape)}, got {list(target._shape)}")
+    classes = x._shape[_class_dim(x)]
+    if weight and tuple(weight[0]._shape) != (classes,):
+        raise ShapeMismatch(f"nll_loss: weight tensor should be defined either for all "
+                            f"{classes} classes or no classes but got weight tensor of shape: "
+                            f"{list(weight[0]._shape)}")
+    return Out(target._shape if reduction == "none" else (), x.dtype)
+
+
+def _reference(x: Array, target: Array, *weight: Array, ignore_index, reduction):
+    classes = x.shape[_class_dim(x)]
+    spatial = math.prod(x.shape[2:])
+    losses, total_weight = [], 0.0
+    for k, t in enumerate(target.data):
+        if t == ignore_index:
+            losses.append(0.0)
+            continue
+        if not 0 <= t < classes:
+            raise IndexOutOfRange(f"nll_loss: Target {t} is out of bounds.")
+        n, s = divmod(k, spatial)
+        w = weight[0].data[t] if weight else 1.0
+        losses.append(-w * x.data[(n * classes + t) * spatial + s])
+        total_weight += w
+    if reduction == "none":
+        return Array(losses, target.shape)
+    total = sum(losses)
+    if reduction == "sum":
+        return Array([total], ())
+    return Array([total / total_weight if total_weight else math.nan], ())
+
+
+def _target_weights(ctx):
+    """w[t_k] for kept targets, 0 for ignored ones (in the input's dtype)."""
+    x, target = ctx.inputs[0], ctx.inputs[1]
+    kept = target != ctx.ignore_index
+    safe = target.masked_fill(~kept, 0)
+    if len(ctx.inputs) == 3:
+        weights = ctx.inputs[2].index_select(0, safe.reshape(-1)).reshape(target.shape)
+    else:
+        weights = kept.to(x.dtype)
+    return weights.masked_fill(~kept, 0.0), safe
+
+
+def _backward(ctx, g):
+    """dx[k, c] = -w[t_k] * g_k where c == t_k (g_k / total weight for 'mean'), else 0."""
+    from ... import arange
+    x = ctx.inputs[0]
+    weights, safe = _target_weights(ctx)
+    if ctx.reduction == "mean":   # all targets ignored: total 0, every gradient 0
+        total = weights.sum()
+        g = g / total.masked_fill(total == 0, 1.0)
+    coef = g * weights
+    dim = _class_dim(x)
+    classes = x.shape[dim]
+    shape = [1] * x.ndim
+    shape[dim] = classes
+    one_hot = safe.unsqueeze(dim) == arange(classes).reshape(shape) if x.ndim >= 2 \
+        else arange(classes) == safe
+    coef = coef.unsqueeze(dim) if x.ndim >= 2 else coef
+    return (-(coef * one_hot), None, None)
+
+
+_NLL_LOSS = declare(Op("nll_loss", meta=_meta, reference=_reference, backward=_backward,
+                        promote=PROMOTE_NONE, differentiable_outputs=(0,), doc=__doc__))
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """-w[t] * input[t] per target (see the module doc), then reduced."""
+    require_tensor("nll_loss", input, "input", 1)
+    require_tensor("nll_loss", target, "target", 2)
+    reduction = reduction_of(size_average, reduce, reduction)
+    tensors = (input, target) if weight is None else (input, target, weight)
+    return dispatch(_NLL_LOSS, *tensors, ignore_index=ignore_index, reduction=reduction)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """nll_loss(log_softmax(input, class dim), target), or, for a float target of input's
+    shape (class probabilities), -sum_c w_c target_c log_softmax(input)_c per sample.
+
+    label_smoothing e mixes the target with the uniform distribution: (1 - e) t + e / C.
+    """
+    require_tensor("cross_entropy", input, "input", 1)
+    require_tensor("cross_entropy", target, "target", 2)
+    reduction = reduction_of(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")
+    if input.ndim == 0:
+        raise RuntimeError("cross_entropy: input tensor should be 1D or more, got 0-d")
+    dim = _class_dim(input)
+    log_p = log_softmax(input, dim)
+    if target.dtype.is_floating_point:
+        return _soft_cross_entropy(log_p, target, weight, reduction, label_smoothing, dim)
+    loss = nll_loss(log_p, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0.0:
+        return loss
+    classes = input.shape[dim]
+    weighted = log_p if weight is None else log_p * _along(weight, dim, input.ndim)
+    smooth = (-weighted.sum(dim)).masked_fill(target == ignore_index, 0.0)
+    if reduction == "mean":
+        kept = target != ignore_index
+        if weight is None:
+            smooth = smooth.sum() / kept.sum()
+        else:
+            safe = target.masked_fill(~kept, 0)
+            picked = weight.index_select(0, safe.reshape(-1)).reshape(target.shape)
+            smooth = smooth.sum() / picked.masked_fill(~kept, 0.0).sum()
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * loss + smooth * (label_smoothing / classes)
+
+
+def _along(weight, dim, ndim):
+    """weight (C,) shaped to broadcast along the class dim."""
+    shape = [1] * ndim
+    shape[dim] = weight.shape[0]
+    return weight.reshape(shape)
+
+
+def _soft_cross_entropy(log_p, target, weight, reduction, label_smoothing, dim):
+    if tuple(target.shape) != tuple(log_p.shape):
+        raise RuntimeError(f"cross_entropy: expected target of shape {list(log_p.shape)} "
+                           f"(class probabilities), got {list(target.shape)}")
+    classes = log_p.shape[dim]
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    product = log_p * target
+    if weight is not None:
+        product = product * _along(weight, dim, log_p.ndim)
+    loss = -product.sum(dim)
+    if reduction == "mean":
+        return loss.sum() / (log_p.numel() // max(classes, 1))
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+__all__ = ["nll_loss", "cross_entropy"]
