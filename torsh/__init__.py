@@ -39,3 +39,8 @@ def numel(input) -> "int":
 
 
 __version__ = "0.1.0"
+
+# The layers above the ops: imported last, since they are built from everything above.
+from . import nn, optim, utils  # noqa: E402,F401
+from .nn import functional as _functional  # noqa: E402,F401
+from .serialization import load, save  # noqa: E402,F401
