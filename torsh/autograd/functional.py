@@ -156,24 +156,46 @@ def _single_output(outputs: tuple, is_tuple: bool, fn_name: str) -> None:
                            f"contain a single element")
 
 
+_OUTPUTS = "outputs of the user-provided function"
+_NO_V = object()
+
+
+def _call(func, inputs, create_graph: bool, strict: bool, fn_name: str, v=_NO_V):
+    """Run func on fresh leaves: (inputs_tuple, inputs, v, outputs_tuple, outputs).
+
+    A v given here (jvp, vhp, hvp) is checked against the inputs before func runs."""
+    inputs_tuple, inputs = _as_tensors(inputs, "inputs", fn_name)
+    inputs = _fresh(inputs, create_graph, need_graph=True)
+    if v is not _NO_V:
+        v = _prepare_v(v, inputs, inputs_tuple, create_graph, fn_name,
+                       "the input to the user-provided function is")
+    outputs_tuple, outputs = _as_tensors(func(*inputs), _OUTPUTS, fn_name)
+    _strict_outputs(outputs, strict)
+    return inputs_tuple, inputs, v, outputs_tuple, outputs
+
+
+def _last_vjp(outputs, outputs_tuple: bool, of: tuple, wrt: tuple, v, refs: tuple,
+              refs_tuple: bool, strict: bool, create_graph: bool, what: str):
+    """The final vjp v^T d(of)/d(wrt), graph-building only when asked, zero-filled like refs:
+    returns (func's outputs, that product), both detached unless create_graph."""
+    with set_grad_enabled(create_graph or is_grad_enabled()):
+        grads = _grad(of, wrt, v, create_graph=create_graph)
+        result = _zeros_where_missing(grads, refs, strict, create_graph, what)
+    return (_unpack(_finish(outputs, create_graph), outputs_tuple),
+            _unpack(_finish(result, create_graph), refs_tuple))
+
+
 # ------------------------------------------------------------ products
 
 def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), v^T J): the vector-Jacobian product, shaped like the inputs."""
     with enable_grad():
-        inputs_tuple, inputs = _as_tensors(inputs, "inputs", "vjp")
-        inputs = _fresh(inputs, create_graph, need_graph=True)
-        outputs_tuple, outputs = _as_tensors(func(*inputs),
-                                             "outputs of the user-provided function", "vjp")
-        _strict_outputs(outputs, strict)
+        inputs_tuple, inputs, _, outputs_tuple, outputs = _call(func, inputs, create_graph,
+                                                                strict, "vjp")
         v = _prepare_v(v, outputs, outputs_tuple, create_graph, "vjp",
                        "the user-provided function returns")
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grads = _grad(outputs, inputs, v, create_graph=create_graph)
-        result = _zeros_where_missing(grads, inputs, strict, create_graph,
-                                      "output of the user-provided function")
-    return (_unpack(_finish(outputs, create_graph), outputs_tuple),
-            _unpack(_finish(result, create_graph), inputs_tuple))
+    return _last_vjp(outputs, outputs_tuple, outputs, inputs, v, inputs, inputs_tuple, strict,
+                     create_graph, "output of the user-provided function")
 
 
 def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
@@ -182,22 +204,12 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     Double-vjp trick: with u a dummy cotangent, g(u) = u^T J; then vjp(g, u, v) = J v.
     """
     with enable_grad():
-        inputs_tuple, inputs = _as_tensors(inputs, "inputs", "jvp")
-        inputs = _fresh(inputs, create_graph, need_graph=True)
-        v = _prepare_v(v, inputs, inputs_tuple, create_graph, "jvp",
-                       "the input to the user-provided function is")
-        outputs_tuple, outputs = _as_tensors(func(*inputs),
-                                             "outputs of the user-provided function", "jvp")
-        _strict_outputs(outputs, strict)
+        _, inputs, v, outputs_tuple, outputs = _call(func, inputs, create_graph, strict, "jvp", v)
         dummies = tuple(_zeros_requiring_grad(o) for o in outputs)
         u_times_j = _grad(outputs, inputs, dummies, create_graph=True)
         _strict_grads(u_times_j, strict, "gradient")
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grads = _grad(u_times_j, dummies, v, create_graph=create_graph)
-        result = _zeros_where_missing(grads, outputs, strict, create_graph,
-                                      "gradient with respect to the dummy cotangent")
-    return (_unpack(_finish(outputs, create_graph), outputs_tuple),
-            _unpack(_finish(result, create_graph), outputs_tuple))
+    return _last_vjp(outputs, outputs_tuple, u_times_j, dummies, v, outputs, outputs_tuple,
+                     strict, create_graph, "gradient with respect to the dummy cotangent")
 
 
 def _zeros_requiring_grad(like: Tensor) -> Tensor:
@@ -205,48 +217,34 @@ def _zeros_requiring_grad(like: Tensor) -> Tensor:
     return zeros_like(like).requires_grad_(True)
 
 
+def _call_for_gradient(func, inputs, v, create_graph: bool, strict: bool, fn_name: str):
+    """_call for a scalar-valued func (vhp, hvp), plus jac = grad f built with a graph."""
+    inputs_tuple, inputs, v, outputs_tuple, outputs = _call(func, inputs, create_graph, strict,
+                                                            fn_name, v)
+    _single_output(outputs, outputs_tuple, fn_name)
+    jac = _grad(outputs, inputs, create_graph=True)
+    _strict_grads(jac, strict, "jacobian")
+    return inputs_tuple, inputs, v, outputs_tuple, outputs, jac
+
+
 def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), v^T H) for a scalar-valued func: the gradient of (v . grad f)."""
     with enable_grad():
-        inputs_tuple, inputs = _as_tensors(inputs, "inputs", "vhp")
-        inputs = _fresh(inputs, create_graph, need_graph=True)
-        v = _prepare_v(v, inputs, inputs_tuple, create_graph, "vhp",
-                       "the input to the user-provided function is")
-        outputs_tuple, outputs = _as_tensors(func(*inputs),
-                                             "outputs of the user-provided function", "vhp")
-        _strict_outputs(outputs, strict)
-        _single_output(outputs, outputs_tuple, "vhp")
-        jac = _grad(outputs, inputs, create_graph=True)
-        _strict_grads(jac, strict, "jacobian")
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grads = _grad(jac, inputs, v, create_graph=create_graph)
-        result = _zeros_where_missing(grads, inputs, strict, create_graph,
-                                      "jacobian of the user-provided function")
-    return (_unpack(_finish(outputs, create_graph), outputs_tuple),
-            _unpack(_finish(result, create_graph), inputs_tuple))
+        inputs_tuple, inputs, v, outputs_tuple, outputs, jac = _call_for_gradient(
+            func, inputs, v, create_graph, strict, "vhp")
+    return _last_vjp(outputs, outputs_tuple, jac, inputs, v, inputs, inputs_tuple, strict,
+                     create_graph, "jacobian of the user-provided function")
 
 
 def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), H v) for a scalar-valued func, by the double-vjp trick on grad f."""
     with enable_grad():
-        inputs_tuple, inputs = _as_tensors(inputs, "inputs", "hvp")
-        inputs = _fresh(inputs, create_graph, need_graph=True)
-        v = _prepare_v(v, inputs, inputs_tuple, create_graph, "hvp",
-                       "the input to the user-provided function is")
-        outputs_tuple, outputs = _as_tensors(func(*inputs),
-                                             "outputs of the user-provided function", "hvp")
-        _strict_outputs(outputs, strict)
-        _single_output(outputs, outputs_tuple, "hvp")
-        jac = _grad(outputs, inputs, create_graph=True)
-        _strict_grads(jac, strict, "jacobian")
+        inputs_tuple, inputs, v, outputs_tuple, outputs, jac = _call_for_gradient(
+            func, inputs, v, create_graph, strict, "hvp")
         dummies = tuple(_zeros_requiring_grad(t) for t in inputs)
         u_times_h = _grad(jac, inputs, dummies, create_graph=True)
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grads = _grad(u_times_h, dummies, v, create_graph=create_graph)
-        result = _zeros_where_missing(grads, inputs, strict, create_graph,
-                                      "hessian of the user-provided function")
-    return (_unpack(_finish(outputs, create_graph), outputs_tuple),
-            _unpack(_finish(result, create_graph), inputs_tuple))
+    return _last_vjp(outputs, outputs_tuple, u_times_h, dummies, v, inputs, inputs_tuple, strict,
+                     create_graph, "hessian of the user-provided function")
 
 
 # ------------------------------------------------------------ full matrices
@@ -265,12 +263,8 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
                                   '`strategy="forward-mode"` are not supported together (yet).')
     from .. import stack, zeros
     with enable_grad():
-        inputs_tuple, inputs = _as_tensors(inputs, "inputs", "jacobian")
-        inputs = _fresh(inputs, create_graph, need_graph=True)
-        outputs_tuple, outputs = _as_tensors(func(*inputs),
-                                             "outputs of the user-provided function",
-                                             "jacobian")
-        _strict_outputs(outputs, strict)
+        inputs_tuple, inputs, _, outputs_tuple, outputs = _call(func, inputs, create_graph,
+                                                                strict, "jacobian")
         blocks = []
         for i, out in enumerate(outputs):
             rows: list[list] = [[] for _ in inputs]
@@ -308,7 +302,7 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
 
     def scalar_func(*xs):
         out = func(*xs)
-        out_tuple, outs = _as_tensors(out, "outputs of the user-provided function", "hessian")
+        out_tuple, outs = _as_tensors(out, _OUTPUTS, "hessian")
         _strict_outputs(outs, strict)
         _single_output(outs, out_tuple, "hessian")
         return out.reshape(())

@@ -3,7 +3,8 @@
 v = rho*v + (1-rho)*g^2; d = sqrt(u + eps)/sqrt(v + eps) * g; u = rho*u + (1-rho)*d^2; p -= lr*d
 """
 
-from .optimizer import Optimizer, _bump_step, _check
+from .optimizer import (Optimizer, _bump_step, _check, _check_hyperparameters, _init_state,
+                        _weight_decay)
 
 __all__ = ["Adadelta"]
 
@@ -13,25 +14,20 @@ class Adadelta(Optimizer):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
                  capturable=False, maximize=False, differentiable=False):
-        _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+        _check_hyperparameters(lr=lr)
         _check(0.0 <= rho <= 1.0, f"Invalid rho value: {rho}")
-        _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
-        _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+        _check_hyperparameters(eps=eps, weight_decay=weight_decay)
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                         capturable=capturable, foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)
 
     def _update(self, group, p, state):
-        import torsh
         grad = self._grad(group, p)
         rho, eps = group["rho"], group["eps"]
         if not state:
-            state["step"] = torsh.tensor(0.0, dtype=torsh.float32)
-            state["square_avg"] = torsh.zeros_like(p)
-            state["acc_delta"] = torsh.zeros_like(p)
+            _init_state(state, p, "square_avg", "acc_delta")
         _bump_step(state)
-        if group["weight_decay"] != 0:
-            grad = grad.add(p, alpha=group["weight_decay"])
+        grad = _weight_decay(group, p, grad)
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
         square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
         std = square_avg.add(eps).sqrt_()

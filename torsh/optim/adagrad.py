@@ -3,7 +3,7 @@
 s += g^2; p -= lr / (1 + (t-1)*lr_decay) * g / (sqrt(s) + eps)
 """
 
-from .optimizer import Optimizer, _bump_step, _check
+from .optimizer import Optimizer, _bump_step, _check_hyperparameters, _weight_decay
 
 __all__ = ["Adagrad"]
 
@@ -14,12 +14,8 @@ class Adagrad(Optimizer):
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
         import torsh
-        _check(lr >= 0.0, f"Invalid learning rate: {lr}")
-        _check(lr_decay >= 0.0, f"Invalid lr_decay value: {lr_decay}")
-        _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
-        _check(initial_accumulator_value >= 0.0,
-               f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
+        _check_hyperparameters(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                               initial_accumulator_value=initial_accumulator_value, eps=eps)
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, fused=fused)
@@ -34,8 +30,7 @@ class Adagrad(Optimizer):
     def _update(self, group, p, state):
         grad = self._grad(group, p)
         step = _bump_step(state)
-        if group["weight_decay"] != 0:
-            grad = grad.add(p, alpha=group["weight_decay"])
+        grad = _weight_decay(group, p, grad)
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
         state["sum"].addcmul_(grad, grad, value=1)
         std = state["sum"].sqrt().add_(group["eps"])

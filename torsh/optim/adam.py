@@ -5,17 +5,17 @@ m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt
 
 import math
 
-from .optimizer import Optimizer, _bump_step, _check
+from .optimizer import Optimizer, _bump_step, _check_hyperparameters, _init_state, _weight_decay
 
 __all__ = ["Adam", "AdamW"]
 
 
-def _check_adam(lr, betas, eps, weight_decay):
-    _check(lr >= 0.0, f"Invalid learning rate: {lr}")
-    _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
-    _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
-    _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
-    _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+def _adam_moments(state, grad, beta1, beta2):
+    """m = b1*m + (1-b1)*g and v = b2*v + (1-b2)*g^2, in place; returns (m, v)."""
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+    exp_avg.lerp_(grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    return exp_avg, exp_avg_sq
 
 
 class Adam(Optimizer):
@@ -24,7 +24,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False, fused=None, decoupled_weight_decay=False):
-        _check_adam(lr, betas, eps, weight_decay)
+        _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
                         capturable=capturable, differentiable=differentiable, fused=fused,
@@ -34,23 +34,15 @@ class Adam(Optimizer):
     def _update(self, group, p, state):
         import torsh
         grad = self._grad(group, p)
-        lr, wd = group["lr"], group["weight_decay"]
+        lr = group["lr"]
         beta1, beta2 = group["betas"]
         if not state:
-            state["step"] = torsh.tensor(0.0, dtype=torsh.float32)
-            state["exp_avg"] = torsh.zeros_like(p)
-            state["exp_avg_sq"] = torsh.zeros_like(p)
+            _init_state(state, p, "exp_avg", "exp_avg_sq")
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = torsh.zeros_like(p)
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p.mul_(1 - lr * wd)
-            else:
-                grad = grad.add(p, alpha=wd)
+        grad = _weight_decay(group, p, grad, group["decoupled_weight_decay"])
         step = _bump_step(state)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        exp_avg, exp_avg_sq = _adam_moments(state, grad, beta1, beta2)
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
         if group["amsgrad"]:

@@ -3,8 +3,7 @@
 m = b1*m + (1-b1)*g; u = max(b2*u, |g| + eps); p -= lr/(1-b1^t) * m/u
 """
 
-from .adam import _check_adam
-from .optimizer import Optimizer, _bump_step
+from .optimizer import Optimizer, _bump_step, _check_hyperparameters, _init_state, _weight_decay
 
 __all__ = ["Adamax"]
 
@@ -14,7 +13,7 @@ class Adamax(Optimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  foreach=None, *, maximize=False, differentiable=False, capturable=False):
-        _check_adam(lr, betas, eps, weight_decay)
+        _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                         foreach=foreach, maximize=maximize, differentiable=differentiable,
                         capturable=capturable)
@@ -25,12 +24,9 @@ class Adamax(Optimizer):
         grad = self._grad(group, p)
         beta1, beta2 = group["betas"]
         if not state:
-            state["step"] = torsh.tensor(0.0, dtype=torsh.float32)
-            state["exp_avg"] = torsh.zeros_like(p)
-            state["exp_inf"] = torsh.zeros_like(p)
+            _init_state(state, p, "exp_avg", "exp_inf")
         step = _bump_step(state)
-        if group["weight_decay"] != 0:
-            grad = grad.add(p, alpha=group["weight_decay"])
+        grad = _weight_decay(group, p, grad)
         state["exp_avg"].lerp_(grad, 1 - beta1)
         exp_inf = state["exp_inf"]
         exp_inf.copy_(torsh.maximum(exp_inf.mul_(beta2), grad.abs().add_(group["eps"])))

@@ -4,7 +4,7 @@ p = p*(1 - lambd*eta) - eta*g; ax += (p - ax)*mu; eta = lr/(1 + lambd*lr*t)^alph
 mu = 1/max(1, t - t0). `eta` and `mu` are float32 scalars, as in PyTorch.
 """
 
-from .optimizer import Optimizer, _bump_step, _check
+from .optimizer import Optimizer, _bump_step, _check_hyperparameters, _weight_decay
 
 __all__ = ["ASGD"]
 
@@ -14,8 +14,7 @@ class ASGD(Optimizer):
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
                  foreach=None, maximize=False, differentiable=False, capturable=False):
-        _check(lr >= 0.0, f"Invalid learning rate: {lr}")
-        _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+        _check_hyperparameters(lr=lr, weight_decay=weight_decay)
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                         foreach=foreach, maximize=maximize, differentiable=differentiable,
                         capturable=capturable)
@@ -31,8 +30,7 @@ class ASGD(Optimizer):
             state["mu"] = torsh.tensor(1.0, dtype=torsh.float32)
             state["ax"] = torsh.zeros_like(p)
         step = _bump_step(state)
-        if group["weight_decay"] != 0:
-            grad = grad.add(p, alpha=group["weight_decay"])
+        grad = _weight_decay(group, p, grad)
         eta = state["eta"].item()
         p.mul_(1 - lambd * eta)
         p.add_(grad, alpha=-eta)

@@ -8,7 +8,7 @@ All parameters are treated as one flat vector; only one param group is allowed.
 import math
 
 from ..autograd.grad_mode import enable_grad, no_grad
-from .optimizer import Optimizer, _check
+from .optimizer import Optimizer, _check_hyperparameters
 
 __all__ = ["LBFGS"]
 
@@ -101,7 +101,7 @@ class LBFGS(Optimizer):
 
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
                  tolerance_change=1e-9, history_size=100, line_search_fn=None):
-        _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+        _check_hyperparameters(lr=lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,

@@ -3,8 +3,8 @@
 mu_t = b1*(1 - 0.5*0.96^(t*psi)); p -= lr*((1-mu_t)/(1-prod mu) g + mu_{t+1}/(1-prod mu') m)/d
 """
 
-from .adam import _check_adam
-from .optimizer import Optimizer, _bump_step, _check
+from .adam import _adam_moments
+from .optimizer import Optimizer, _bump_step, _check_hyperparameters, _weight_decay
 
 __all__ = ["NAdam"]
 
@@ -15,8 +15,8 @@ class NAdam(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
                  maximize=False, capturable=False, differentiable=False):
-        _check_adam(lr, betas, eps, weight_decay)
-        _check(momentum_decay >= 0.0, f"Invalid momentum_decay value: {momentum_decay}")
+        _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay,
+                               momentum_decay=momentum_decay)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                         momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
@@ -26,7 +26,7 @@ class NAdam(Optimizer):
     def _update(self, group, p, state):
         import torsh
         grad = self._grad(group, p)
-        lr, wd = group["lr"], group["weight_decay"]
+        lr = group["lr"]
         beta1, beta2 = group["betas"]
         if not state:
             state["step"] = torsh.tensor(0.0, dtype=torsh.float32)
@@ -34,19 +34,13 @@ class NAdam(Optimizer):
             state["exp_avg"] = torsh.zeros_like(p)
             state["exp_avg_sq"] = torsh.zeros_like(p)
         step = _bump_step(state)
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p.mul_(1 - lr * wd)
-            else:
-                grad = grad.add(p, alpha=wd)
+        grad = _weight_decay(group, p, grad, group["decoupled_weight_decay"])
         psi = group["momentum_decay"]
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
         state["mu_product"].mul_(mu)
         mu_product = state["mu_product"].item()
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        exp_avg, exp_avg_sq = _adam_moments(state, grad, beta1, beta2)
         denom = exp_avg_sq.div(1 - beta2 ** step).sqrt().add_(group["eps"])
         p.addcdiv_(grad, denom, value=-lr * (1.0 - mu) / (1.0 - mu_product))
         p.addcdiv_(exp_avg, denom, value=-lr * mu_next / (1.0 - mu_product * mu_next))

@@ -192,3 +192,37 @@ def _check(ok, message):
     """Raise PyTorch's ValueError for an invalid hyper-parameter."""
     if not ok:
         raise ValueError(message)
+
+
+_MESSAGES = {"lr": "Invalid learning rate: {}", "eps": "Invalid epsilon value: {}"}
+
+
+def _check_hyperparameters(**values):
+    """Check, in argument order, that each value is >= 0 and that betas[0], betas[1] lie in
+    [0, 1), raising PyTorch's ValueError ("Invalid learning rate: -1", ...) for the first bad one.
+    """
+    for name, value in values.items():
+        if name == "betas":
+            for i in (0, 1):
+                _check(0.0 <= value[i] < 1.0, f"Invalid beta parameter at index {i}: {value[i]}")
+        else:
+            _check(value >= 0.0, _MESSAGES.get(name, f"Invalid {name} value: {{}}").format(value))
+
+
+def _init_state(state, p, *names):
+    """Start a parameter's state: the 0-d float32 `step`, then zeros like `p` for each name."""
+    import torsh
+    state["step"] = torsh.tensor(0.0, dtype=torsh.float32)
+    for name in names:
+        state[name] = torsh.zeros_like(p)
+
+
+def _weight_decay(group, p, grad, decoupled=False):
+    """Apply the group's weight decay: p *= 1 - lr*wd if decoupled, else grad + wd*p; -> grad."""
+    wd = group["weight_decay"]
+    if wd != 0:
+        if decoupled:
+            p.mul_(1 - group["lr"] * wd)
+        else:
+            grad = grad.add(p, alpha=wd)
+    return grad

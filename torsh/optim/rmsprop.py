@@ -3,7 +3,7 @@
 v = a*v + (1-a)*g^2; d = sqrt(v - gbar^2 if centered else v) + eps; p -= lr * g/d (or momentum)
 """
 
-from .optimizer import Optimizer, _bump_step, _check
+from .optimizer import Optimizer, _bump_step, _check_hyperparameters, _init_state, _weight_decay
 
 __all__ = ["RMSprop"]
 
@@ -14,11 +14,8 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,
                  differentiable=False):
-        _check(lr >= 0.0, f"Invalid learning rate: {lr}")
-        _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
-        _check(momentum >= 0.0, f"Invalid momentum value: {momentum}")
-        _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
-        _check(alpha >= 0.0, f"Invalid alpha value: {alpha}")
+        _check_hyperparameters(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay,
+                               alpha=alpha)
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                         weight_decay=weight_decay, capturable=capturable, foreach=foreach,
                         maximize=maximize, differentiable=differentiable)
@@ -29,15 +26,13 @@ class RMSprop(Optimizer):
         grad = self._grad(group, p)
         alpha = group["alpha"]
         if not state:
-            state["step"] = torsh.tensor(0.0, dtype=torsh.float32)
-            state["square_avg"] = torsh.zeros_like(p)
+            _init_state(state, p, "square_avg")
             if group["momentum"] > 0:
                 state["momentum_buffer"] = torsh.zeros_like(p)
             if group["centered"]:
                 state["grad_avg"] = torsh.zeros_like(p)
         _bump_step(state)
-        if group["weight_decay"] != 0:
-            grad = grad.add(p, alpha=group["weight_decay"])
+        grad = _weight_decay(group, p, grad)
         square_avg = state["square_avg"]
         square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
         if group["centered"]:

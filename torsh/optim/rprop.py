@@ -4,7 +4,7 @@ s = clamp(s * (etaplus | etaminus | 1 by sign(g*g_prev)), min, max); g = 0 where
 p -= sign(g) * s; g_prev = g
 """
 
-from .optimizer import Optimizer, _bump_step, _check
+from .optimizer import Optimizer, _bump_step, _check, _check_hyperparameters, _init_state
 
 __all__ = ["Rprop"]
 
@@ -14,7 +14,7 @@ class Rprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+        _check_hyperparameters(lr=lr)
         _check(0.0 < etas[0] < 1.0 < etas[1], f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = dict(lr=lr, etas=tuple(etas), step_sizes=tuple(step_sizes),
                         foreach=foreach, maximize=maximize, differentiable=differentiable,
@@ -27,8 +27,7 @@ class Rprop(Optimizer):
         etaminus, etaplus = group["etas"]
         step_min, step_max = group["step_sizes"]
         if not state:
-            state["step"] = torsh.tensor(0.0, dtype=torsh.float32)
-            state["prev"] = torsh.zeros_like(p)
+            _init_state(state, p, "prev")
             state["step_size"] = torsh.full_like(p, group["lr"])
         _bump_step(state)
         same = grad.mul(state["prev"]).sign()

@@ -1,6 +1,6 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay."""
 
-from .optimizer import Optimizer, _check
+from .optimizer import Optimizer, _check_hyperparameters, _weight_decay
 
 __all__ = ["SGD"]
 
@@ -10,9 +10,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
                  *, maximize=False, foreach=None, differentiable=False, fused=None):
-        _check(lr >= 0.0, f"Invalid learning rate: {lr}")
-        _check(momentum >= 0.0, f"Invalid momentum value: {momentum}")
-        _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+        _check_hyperparameters(lr=lr, momentum=momentum, weight_decay=weight_decay)
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
                         foreach=foreach, differentiable=differentiable, fused=fused)
@@ -22,8 +20,7 @@ class SGD(Optimizer):
 
     def _update(self, group, p, state):
         d_p = self._grad(group, p)
-        if group["weight_decay"] != 0:
-            d_p = d_p.add(p, alpha=group["weight_decay"])
+        d_p = _weight_decay(group, p, d_p)
         momentum = group["momentum"]
         if momentum != 0:
             buf = state.get("momentum_buffer")
