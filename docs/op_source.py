@@ -25,6 +25,9 @@ from torsh.ops import METHODS, PUBLIC
 
 OPS_DIR = Path(torsh.ops.__file__).resolve().parent
 ROOT = OPS_DIR.parent.parent
+# Folders whose modules declare ops: the core reference and the layers' functional ops.
+OP_FOLDERS = (OPS_DIR, ROOT / "torsh" / "nn" / "functional")
+REFERENCE_PACKAGES = ("torsh.ops", "torsh.nn.functional")
 
 # Keyword arguments of a declaration that hold the op's semantics (not meta, doc or gradient).
 SEMANTIC_KEYWORDS = ("reference", "view")
@@ -59,7 +62,13 @@ def relative(path) -> str:
 
 
 def op_files() -> list[Path]:
-    return sorted(p for p in OPS_DIR.glob("*.py") if p.name != "__init__.py")
+    return sorted(p for folder in OP_FOLDERS for p in folder.glob("*.py")
+                  if p.name != "__init__.py")
+
+
+def module_name(path: Path) -> str:
+    """torsh/ops/unary.py -> torsh.ops.unary."""
+    return ".".join(path.resolve().relative_to(ROOT).with_suffix("").parts)
 
 
 @functools.cache
@@ -121,7 +130,7 @@ def declarations() -> dict:
                     continue
                 whole = isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Expr))
                 shown = statement if whole else node
-                found[name] = Declaration(f"torsh.ops.{path.stem}", _callee(node),
+                found[name] = Declaration(module_name(path), _callee(node),
                                           Code(_lines(text, shown), relative(path),
                                                shown.lineno), node)
     return found
@@ -137,7 +146,7 @@ def _loop_declarations(loop: ast.For, text: str, path: Path, found: dict) -> Non
         first = row.elts[0] if isinstance(row, ast.Tuple) and row.elts else None
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             found.setdefault(first.value, Declaration(
-                f"torsh.ops.{path.stem}", _callee(calls[0]),
+                module_name(path), _callee(calls[0]),
                 Code(_lines(text, loop), relative(path), loop.lineno), None))
 
 
@@ -195,7 +204,7 @@ def _public_ids() -> frozenset:
 
 def is_helper(obj) -> bool:
     """A private function of torsh.ops: worth showing beside the code that calls it."""
-    return (inspect.isfunction(obj) and obj.__module__.startswith("torsh.ops")
+    return (inspect.isfunction(obj) and obj.__module__.startswith(REFERENCE_PACKAGES)
             and id(obj) not in _public_ids())
 
 

@@ -3,7 +3,7 @@ torch.nn.functional: activations, softmax, linear, losses, one_hot, dropout,
 conv2d, max_pool2d, avg_pool2d.
 
 Each function is an op (see torsh/ops/_op.py): a meta, a pure-Python reference and a backward
-in torsh ops (listed in FUNCTIONAL_OPS, not yet in torsh.ops.OPS), or a short formula in such
+in torsh ops (listed in FUNCTIONAL_OPS and, like every op, in torsh.ops.OPS), or a short formula in such
 ops (losses, conv2d, pooling).
 """
 from __future__ import annotations

@@ -9,20 +9,19 @@ from __future__ import annotations
 from ...dispatch import dispatch
 from ...ops._array import map_elements
 from ...ops._elementwise_base import FLOATING, elementwise_meta, require_tensor
-from ...ops._op import PROMOTE_DEFAULT, PROMOTE_INT_TO_FLOAT, Op
+from ...ops._op import PROMOTE_DEFAULT, PROMOTE_INT_TO_FLOAT, Op, register
 
 __all__ = ["pointwise", "declare", "FUNCTIONAL_OPS", "FLOATING", "PROMOTE_DEFAULT",
            "PROMOTE_INT_TO_FLOAT", "inplace_result"]
 
-# The ops of torsh.nn.functional, by name. They are kept out of torsh.ops.OPS for now: the
-# docs generator and the backend checks read OPS and know only the modules of torsh/ops.
+# The ops of torsh.nn.functional, by name (each is also in torsh.ops.OPS).
 FUNCTIONAL_OPS: dict[str, Op] = {}
 
 
 def declare(op: Op) -> Op:
-    """Record a torsh.nn.functional op (as `torsh.ops._op.register` does for torsh.ops)."""
-    if op.name in FUNCTIONAL_OPS:
-        raise RuntimeError(f"op {op.name} declared twice")
+    """Register a torsh.nn.functional op in torsh.ops.OPS (as every op is) and list it in
+    FUNCTIONAL_OPS, the layers' own index."""
+    register(op)
     FUNCTIONAL_OPS[op.name] = op
     return op
 
