@@ -6,27 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import torsh
-from torsh.autograd.gradcheck import gradcheck, gradgradcheck
+from checks import check_grads, f64, same
 
 nan, inf = math.nan, math.inf
-
-
-def same(a, b):
-    """Equal lists (nested), NaN equal to NaN, -0.0 distinguished from 0.0."""
-    if isinstance(a, list):
-        return isinstance(b, list) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and a != a:
-        return isinstance(b, float) and b != b
-    return a == b and math.copysign(1, a) == math.copysign(1, b)
-
-
-def f64(data, grad=True):
-    return torsh.tensor(data, dtype=torsh.float64, requires_grad=grad)
-
-
-def check_grads(fn, x, grad_out):
-    assert gradcheck(fn, (x,))
-    assert gradgradcheck(fn, (x,), (f64(grad_out),))
 
 
 # ------------------------------------------------------------ cumsum

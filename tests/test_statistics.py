@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import torsh
-from torsh.autograd.gradcheck import gradcheck, gradgradcheck
+from checks import check_grads, f64
 
 nan, inf = math.nan, math.inf
 
@@ -25,15 +25,6 @@ def near(a, b, tol=1e-6):
     if isinstance(a, list):
         return len(a) == len(b) and all(near(x, y, tol) for x, y in zip(a, b))
     return (a != a and b != b) or a == b or abs(a - b) <= tol * max(1.0, abs(b))
-
-
-def f64(data, grad=True):
-    return torsh.tensor(data, dtype=torsh.float64, requires_grad=grad)
-
-
-def check_grads(fn, x, grad_out):
-    assert gradcheck(fn, (x,))
-    assert gradgradcheck(fn, (x,), (f64(grad_out),))
 
 
 X = [[0.5, -1.2, 2.0, 0.3], [3.0, 0.1, -0.7, -2.5]]   # no ties, no zeros: smooth everywhere

@@ -2,12 +2,11 @@
 argmin, all, any, count_nonzero — over every dim, one dim, a tuple of dims, with keepdim, over
 empty and 0-d inputs, special values, ties, every dtype and non-contiguous layouts."""
 from . import ALL, FLOATS, INTS, A, Case, DType
+from ._common import LAYOUTS, TIES, values_only
 
 NAN, INF = float("nan"), float("inf")
-LAYOUTS = ("transposed", "strided", "expanded", "offset")
 NO_BOOL = FLOATS + INTS
 # Ties among the extremes: the gradient of amax/amin/max() is shared, max(dim) picks one.
-TIES = [1.0, 3.0, 3.0, -2.0, -2.0, 0.5, 3.0, -2.0, 0.0, 0.0, 0.0, 0.0]
 NAN_ROWS = [1.0, NAN, 2.0, -1.0, 0.5, 4.0, NAN, NAN, 0.0]
 
 
@@ -137,14 +136,6 @@ for op in ("amax", "amin"):
 # ------------------------------------------------------------ max, min
 
 
-def _values_only(op):
-    """Call op and keep the values: where PyTorch leaves the choice among ties unspecified."""
-    def call(lib, x, *args, **kwargs):
-        return getattr(lib, op)(x, *args, **kwargs).values
-    call.__name__ = op
-    return call
-
-
 for op in ("max", "min"):
     CASES += [
         Case(op, (A(2, 3),), dtypes=ALL),
@@ -168,7 +159,7 @@ for op in ("max", "min"):
              dtypes=("float32", "float64")),
         Case(op, (A(3, 3, values=NAN_ROWS),), name="nan_all", dtypes=("float64",)),
         Case(op, (A(3, 4, values=TIES),), name="ties_all", dtypes=("float64", "int64")),
-        Case(_values_only(op), (A(3, 4, values=TIES),), kwargs={"dim": 1}, name="ties_values",
+        Case(values_only(op), (A(3, 4, values=TIES),), kwargs={"dim": 1}, name="ties_values",
              dtypes=("float32", "float64", "int64")),
         Case(op, (A(2, 3), A(3)), name="binary", dtypes=ALL),
         Case(op, (A(2, 1), A(1, 3)), name="binary_broadcast", dtypes=("float64",)),

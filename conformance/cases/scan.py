@@ -2,10 +2,9 @@
 0-d and empty inputs, special values, ties (cummax/cummin report the last tied index),
 zeros in cumprod's gradient, every dtype and non-contiguous layouts."""
 from . import ALL, FLOATS, INTS, A, Case, DType
+from ._common import LAYOUTS, TIES
 
 NAN, INF = float("nan"), float("inf")
-LAYOUTS = ("transposed", "strided", "expanded", "offset")
-TIES = [1.0, 3.0, 3.0, -2.0, -2.0, 0.5, 3.0, -2.0, 0.0, 0.0, 0.0, 0.0]
 NAN_ROWS = [1.0, NAN, 2.0, NAN, -1.0, 0.5, 4.0, NAN, NAN, 0.0, 3.0, 5.0]
 
 

@@ -4,30 +4,16 @@ empty inputs, every dtype and non-contiguous layouts.
 
 PyTorch leaves the order of tied elements unspecified unless sort/argsort get stable=True, and
 topk/kthvalue's choice among ties always: their cases either have no ties or compare values
-only (`_values_only`)."""
+only (`values_only`)."""
 from . import ALL, FLOATS, INTS, A, Case
+from ._common import TIES, layout_cases, values_only
 
 NAN, INF = float("nan"), float("inf")
-LAYOUTS = ("transposed", "strided", "expanded", "offset")
-TIES = [1.0, 3.0, 3.0, -2.0, -2.0, 0.5, 3.0, -2.0, 0.0, 0.0, 0.0, 0.0]
 NAN_ROWS = [1.0, NAN, 2.0, NAN, -1.0, 0.5, 4.0, -INF, INF, 0.0, NAN, 5.0]
 ZEROS = [0.0, -0.0, 1.0, -0.0, 0.0, -1.0]
 NO_BOOL = FLOATS + INTS
 # Distinct values, so that integer dtypes have no ties where indices are compared.
 DISTINCT = [4, -3, 7, 0, 2, 9, -1, 5, 1, 8, 3, -5]
-
-
-def _values_only(op):
-    """Call op and keep the values: where PyTorch leaves the choice among ties unspecified."""
-    def call(lib, x, *args, **kwargs):
-        return getattr(lib, op)(x, *args, **kwargs).values
-    call.__name__ = op
-    return call
-
-
-def _layouts(op, *args, dtypes=("float32",), values=None, **kwargs):
-    return [Case(op, (A(3, 4, layout=layout, values=values),) + args, kwargs=dict(kwargs),
-                 name=layout, dtypes=dtypes) for layout in LAYOUTS]
 
 
 CASES = []
@@ -64,7 +50,7 @@ for op in ("sort", "argsort"):
              dtypes=("bool",)),
         Case("Tensor." + op, (A(3, 4),), kwargs={"dim": 0}, name="method",
              dtypes=("float64",)),
-    ] + _layouts(op, dim=1, dtypes=("float32", "int64"), values=DISTINCT)
+    ] + layout_cases(op, dim=1, dtypes=("float32", "int64"), values=DISTINCT)
 
 # ------------------------------------------------------------ msort
 CASES += [
@@ -101,13 +87,13 @@ CASES += [
     Case("topk", (A(3, 4, values=NAN_ROWS), 2), name="nan", dtypes=FLOATS),
     Case("topk", (A(3, 4, values=NAN_ROWS), 2), kwargs={"largest": False},
          name="nan_smallest", dtypes=FLOATS),
-    Case(_values_only("topk"), (A(3, 4, values=TIES), 2), name="ties_values",
+    Case(values_only("topk"), (A(3, 4, values=TIES), 2), name="ties_values",
          dtypes=("float32", "float64", "int64"), grad=False),
-    Case(_values_only("topk"), (A(3, 4, values=TIES), 3), kwargs={"largest": False},
+    Case(values_only("topk"), (A(3, 4, values=TIES), 3), kwargs={"largest": False},
          name="ties_values_smallest", dtypes=("float64",), grad=False),
     Case("topk", (A(2, 5), 2), kwargs={"sorted": True}, name="sorted", dtypes=("float32",)),
     Case("Tensor.topk", (A(2, 5), 2), name="method", dtypes=("float64",)),
-] + _layouts("topk", 2, dim=1, dtypes=("float32", "int64"), values=DISTINCT)
+] + layout_cases("topk", 2, dim=1, dtypes=("float32", "int64"), values=DISTINCT)
 
 # ------------------------------------------------------------ kthvalue
 CASES += [
@@ -130,10 +116,10 @@ CASES += [
     Case("kthvalue", (A(0, 3), 1), name="empty_other_dim", dtypes=("float32",)),
     Case("kthvalue", (A(3, 0), 1), name="empty", dtypes=("float32",), error="IndexError"),
     Case("kthvalue", (A(3, 4, values=NAN_ROWS), 3), name="nan", dtypes=FLOATS),
-    Case(_values_only("kthvalue"), (A(3, 4, values=TIES), 2), name="ties_values",
+    Case(values_only("kthvalue"), (A(3, 4, values=TIES), 2), name="ties_values",
          dtypes=("float32", "float64", "int64"), grad=False),
     Case("Tensor.kthvalue", (A(2, 5), 3), name="method", dtypes=("float64",)),
-] + _layouts("kthvalue", 2, dim=1, dtypes=("float32", "int64"), values=DISTINCT)
+] + layout_cases("kthvalue", 2, dim=1, dtypes=("float32", "int64"), values=DISTINCT)
 
 # ------------------------------------------------------------ unique, unique_consecutive
 RUNS = [3, 1, 1, 2, 3, 3, 0, 1, 1, 2, 2, 0]

@@ -3,27 +3,13 @@ logsumexp, median, nanmedian, mode, quantile, nanquantile, bincount, histc — d
 empty and 0-d inputs, NaN, ties (compared by value only where PyTorch leaves the index
 unspecified), the dtypes each accepts and rejects, non-contiguous layouts."""
 from . import ALL, FLOATS, INTS, A, Case, DType
+from ._common import TIES, layout_cases, values_only
 
 NAN, INF = float("nan"), float("inf")
-LAYOUTS = ("transposed", "strided", "expanded", "offset")
 NO_BOOL = FLOATS + INTS
 NAN_ROWS = [1.0, NAN, 2.0, NAN, -1.0, 0.5, 4.0, -3.0, NAN, NAN, NAN, NAN]
 NAN_SOME = [1.0, NAN, 2.0, NAN, -1.0, 0.5, 4.0, -3.0, NAN, 3.0, NAN, NAN]
 DISTINCT = [4, -3, 7, 0, 2, 9, -1, 5, 1, 8, 3, -5]
-TIES = [1.0, 3.0, 3.0, -2.0, -2.0, 0.5, 3.0, -2.0, 0.0, 0.0, 0.0, 0.0]
-
-
-def _values_only(op):
-    """Call op and keep the values: where PyTorch leaves the choice among ties unspecified."""
-    def call(lib, x, *args, **kwargs):
-        return getattr(lib, op)(x, *args, **kwargs).values
-    call.__name__ = op
-    return call
-
-
-def _layouts(op, *args, dtypes=("float32",), values=None, **kwargs):
-    return [Case(op, (A(3, 4, layout=layout, values=values),) + args, kwargs=dict(kwargs),
-                 name=layout, dtypes=dtypes) for layout in LAYOUTS]
 
 
 CASES = []
@@ -56,7 +42,7 @@ for op in ("var", "std", "var_mean", "std_mean"):
              dtypes=FLOATS, grad=False),
         Case(op, (A(2, 3),), kwargs={"dim": 2}, name="bad_dim", dtypes=("float32",),
              error="IndexError"),
-    ] + _layouts(op, dim=0)
+    ] + layout_cases(op, dim=0)
 CASES += [Case("Tensor." + op, (A(2, 3),), kwargs={"dim": 1}, name="method",
                dtypes=("float64",)) for op in ("var", "std")]
 
@@ -91,7 +77,7 @@ CASES += [
     Case("norm", (A(2, values=[1e200, 1e200]),), name="overflow", dtypes=("float64",),
          grad=False),
     Case("Tensor.norm", (A(2, 3),), kwargs={"dim": 0}, name="method", dtypes=("float64",)),
-] + _layouts("norm", dim=0)
+] + layout_cases("norm", dim=0)
 
 # ------------------------------------------------------------ logsumexp
 CASES += [
@@ -112,7 +98,7 @@ CASES += [
     Case("logsumexp", (A(2, 3), 2), name="bad_dim", dtypes=("float32",),
          error="IndexError"),
     Case("Tensor.logsumexp", (A(2, 3), 1), name="method", dtypes=("float64",)),
-] + _layouts("logsumexp", 0)
+] + layout_cases("logsumexp", 0)
 
 # ------------------------------------------------------------ median, nanmedian
 for op in ("median", "nanmedian"):
@@ -134,18 +120,18 @@ for op in ("median", "nanmedian"):
         Case(op, (A(3, 4, values=NAN_SOME),), kwargs={"dim": 1}, name="nan_dim",
              dtypes=("float32", "float64")),
         # nanmedian's index for a lane of NaNs comes from nth_element: compare values only.
-        Case(_values_only(op), (A(3, 4, values=NAN_ROWS),), kwargs={"dim": 1},
+        Case(values_only(op), (A(3, 4, values=NAN_ROWS),), kwargs={"dim": 1},
              name="nan_lane_values", dtypes=("float64",), grad=False),
         Case(op, (A(3, 4, values=NAN_ROWS),), name="nan_all", dtypes=("float64",)),
         Case(op, (A(4, values=[NAN, NAN, NAN, NAN]),), name="all_nan", dtypes=("float64",)),
         Case(op, (A(3, 4, values=TIES),), name="ties", dtypes=("float64",)),
-        Case(_values_only(op), (A(3, 4, values=TIES),), kwargs={"dim": 1},
+        Case(values_only(op), (A(3, 4, values=TIES),), kwargs={"dim": 1},
              name="ties_values", dtypes=("float64", "int64"), grad=False),
         Case(op, (A(2, 3),), kwargs={"dim": 2}, name="bad_dim", dtypes=("float32",),
              error="IndexError"),
         Case("Tensor." + op, (A(3, 5, values=DISTINCT),), kwargs={"dim": 0}, name="method",
              dtypes=("float64",)),
-    ] + _layouts(op, dim=1, values=DISTINCT, dtypes=("float32", "int64"))
+    ] + layout_cases(op, dim=1, values=DISTINCT, dtypes=("float32", "int64"))
 
 # ------------------------------------------------------------ mode
 # The mode of a row repeats, so which of its positions `indices` names is a tie PyTorch leaves
@@ -154,12 +140,12 @@ for op in ("median", "nanmedian"):
 # one mode position (that of the smallest value) and are compared in full, gradients included.
 MODES = [1, 2, 2, 3, 5, 5, 5, 0, 7, -1, 4, 2]        # one most frequent value per row of 4
 CASES += [
-    Case(_values_only("mode"), (A(3, 4, values=MODES),), dtypes=ALL[:-1], grad=False),
+    Case(values_only("mode"), (A(3, 4, values=MODES),), dtypes=ALL[:-1], grad=False),
     Case("mode", (A(3, 4, values=MODES),), name="last_index", dtypes=("float64", "int64")),
     Case("mode", (A(3, 4, values=DISTINCT),), name="distinct", dtypes=NO_BOOL),
     Case("mode", (A(3, 4, values=MODES),), kwargs={"dim": 0}, name="dim0",
          dtypes=("float64", "int64")),
-    Case(_values_only("mode"), (A(3, 4, values=MODES), 1, True), name="keepdim",
+    Case(values_only("mode"), (A(3, 4, values=MODES), 1, True), name="keepdim",
          dtypes=("float64",), grad=False),
     Case("mode", (A(3, 4, values=DISTINCT), 1, True), name="keepdim_distinct",
          dtypes=("float64",)),
@@ -167,16 +153,16 @@ CASES += [
     Case("mode", (A(0, 3),), kwargs={"dim": 0}, name="empty_dim", dtypes=("float32",),
          error="IndexError"),
     Case("mode", (A(3, 0),), kwargs={"dim": 0}, name="empty_other_dim", dtypes=("float32",)),
-    Case(_values_only("mode"), (A(3, 4, values=TIES),), name="ties_values",
+    Case(values_only("mode"), (A(3, 4, values=TIES),), name="ties_values",
          dtypes=("float64", "int64"), grad=False),
-    Case(_values_only("mode"), (A(2, 3, domain="bool"),), name="bool_values",
+    Case(values_only("mode"), (A(2, 3, domain="bool"),), name="bool_values",
          dtypes=("bool",), grad=False),
-    Case(_values_only("mode"), (A(3, 4, values=NAN_ROWS),), name="nan_values",
+    Case(values_only("mode"), (A(3, 4, values=NAN_ROWS),), name="nan_values",
          dtypes=("float64",), grad=False),
     Case("mode", (A(2, 3),), kwargs={"dim": 2}, name="bad_dim", dtypes=("float32",),
          error="IndexError"),
     Case("Tensor.mode", (A(3, 4, values=DISTINCT),), name="method", dtypes=("float64",)),
-] + _layouts("mode", dim=1, values=DISTINCT, dtypes=("float32", "int64"))
+] + layout_cases("mode", dim=1, values=DISTINCT, dtypes=("float32", "int64"))
 
 # ------------------------------------------------------------ quantile, nanquantile
 Q = A(3, values=[0.0, 0.3, 1.0], grad=False)
@@ -212,7 +198,7 @@ for op in ("quantile", "nanquantile"):
              error="IndexError"),
         Case("Tensor." + op, (A(2, 5), 0.6), kwargs={"dim": 1}, name="method",
              dtypes=("float64",)),
-    ] + _layouts(op, 0.7, dim=0)
+    ] + layout_cases(op, 0.7, dim=0)
     CASES += [Case(op, (A(2, 5), Q), kwargs={"dim": 1, "interpolation": mode}, name=mode,
                    dtypes=("float32", "float64"))
               for mode in ("lower", "higher", "midpoint", "nearest")]
