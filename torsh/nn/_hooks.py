@@ -69,13 +69,17 @@ def _call_hooks(state, grad_input):
     return grad_input
 
 
-class _BackwardHookInputs(Function):
-    """Identity on a module's inputs; its backward calls the full backward hooks."""
+class _Identity(Function):
+    """Identity on tensors that keeps the hooks' shared state for its backward."""
 
     @staticmethod
     def forward(ctx, state, *tensors):
         ctx.state = state
         return tuple(t.view_as(t) for t in tensors)
+
+
+class _BackwardHookInputs(_Identity):
+    """Identity on a module's inputs; its backward calls the full backward hooks."""
 
     @staticmethod
     def backward(ctx, *grads):
@@ -85,13 +89,8 @@ class _BackwardHookInputs(Function):
         return (None,) + tuple(grad_input[i] for i in state["in_positions"])
 
 
-class _BackwardHookOutputs(Function):
+class _BackwardHookOutputs(_Identity):
     """Identity on a module's outputs; its backward records grad_output (after pre-hooks)."""
-
-    @staticmethod
-    def forward(ctx, state, *tensors):
-        ctx.state = state
-        return tuple(t.view_as(t) for t in tensors)
 
     @staticmethod
     def backward(ctx, *grads):
