@@ -1,25 +1,14 @@
-"""torsh.nn.functional: the stateless functions of neural networks, as in
-torch.nn.functional: activations, softmax, linear, losses, one_hot, dropout,
-conv2d, max_pool2d, avg_pool2d.
+"""torsh.nn.functional: the stateless functions of neural networks, as in torch.nn.functional.
 
-Each function is an op (see torsh/ops/_op.py): a meta, a pure-Python reference and a backward
-in torsh ops (listed in FUNCTIONAL_OPS and, like every op, in torsh.ops.OPS), or a short formula in such
-ops (losses, conv2d, pooling).
+Each module of this package holds one family (activation, conv, pooling, normalization,
+loss, ...) and lists its functions in `__all__`; all of them are gathered here. The functions
+that deserve kernels are ops (see torsh/ops/_op.py: a meta, a pure-Python reference and a
+backward in torsh ops, listed in FUNCTIONAL_OPS and, like every op, in torsh.ops.OPS); the
+others are short formulas in such ops (most losses), whose gradient is the composition's.
 """
 from __future__ import annotations
 
-from .activation import *  # noqa: F401,F403
-from .activation import __all__ as _activation
-from .classification import cross_entropy, nll_loss
-from .conv import conv2d
-from .encoding import dropout, one_hot
-from .linear import linear
-from .loss import *  # noqa: F401,F403
+from ..._package import export_modules
 from ._pointwise import FUNCTIONAL_OPS  # noqa: F401
-from .loss import __all__ as _loss
-from .pooling import avg_pool2d, max_pool2d
-from .softmax import log_softmax, softmax, softmin
 
-__all__ = [*_activation, *_loss, "linear", "softmax", "log_softmax", "softmin", "nll_loss",
-           "cross_entropy", "one_hot", "dropout", "conv2d",
-           "max_pool2d", "avg_pool2d"]
+__all__ = export_modules(__name__, globals())

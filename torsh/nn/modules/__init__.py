@@ -1,9 +1,5 @@
-"""Core layers, each written in Python on top of torsh ops."""
-from .activation import ReLU, Sigmoid, Tanh
-from .dropout import Dropout
-from .flatten import Flatten, Unflatten
-from .linear import Identity, Linear
-from .loss import MSELoss
+"""The layers of torsh.nn, one family per module (linear, conv, pooling, normalization, ...),
+each written in Python on top of torsh ops; every name in a module's `__all__` is gathered here."""
+from ..._package import export_modules
 
-__all__ = ["Identity", "Linear", "Flatten", "Unflatten", "ReLU", "Tanh", "Sigmoid",
-           "Dropout", "MSELoss"]
+__all__ = export_modules(__name__, globals())

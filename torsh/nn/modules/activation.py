@@ -30,3 +30,6 @@ class Sigmoid(Module):
 
     def forward(self, input):
         return input.sigmoid()
+
+
+__all__ = ["ReLU", "Tanh", "Sigmoid"]

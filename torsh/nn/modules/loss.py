@@ -42,3 +42,6 @@ class MSELoss(Module):
         if self.reduction == "none":
             return squared
         raise ValueError(f"{self.reduction} is not a valid value for reduction")
+
+
+__all__ = ["MSELoss"]

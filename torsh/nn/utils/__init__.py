@@ -1,0 +1,2 @@
+"""torsh.nn.utils: helpers around modules and parameters (gradient clipping, parameter
+vectors, parametrizations, fusion) and the `rnn` submodule for packed sequences."""
