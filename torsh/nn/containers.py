@@ -130,8 +130,9 @@ class ModuleList(_IndexedModules):
     def __repr__(self) -> str:
         """Runs of identical module reprs are folded: (0-2): 3 x Linear(...)."""
         reprs = [repr(m) for m in self]
+        name = type(self).__name__
         if not reprs:
-            return "ModuleList()"
+            return name + "()"
         lines, start = [], 0
         while start < len(reprs):
             end = start
@@ -143,7 +144,7 @@ class ModuleList(_IndexedModules):
             else:
                 lines.append(f"({start}-{end}): {end - start + 1} x {body}")
             start = end + 1
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+        return name + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):
