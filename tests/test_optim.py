@@ -408,3 +408,16 @@ def test_load_state_dict_casts_float_state_but_not_step():
     opt.load_state_dict(opt.state_dict())
     assert opt.state[p]["mu_product"].dtype == torsh.float64    # as PyTorch: cast to param
     assert opt.state[p]["step"].dtype == torsh.float32
+
+
+def test_sparse_adam_leaves_rows_outside_the_gradient_alone():
+    table = torsh.nn.Parameter(torsh.ones(3, 2, dtype=torsh.float64))
+    opt = torsh.optim.SparseAdam([table], lr=0.1)
+    table.grad = torsh.tensor([[0.0, 0.0], [2.0, 0.0], [0.0, 0.0]], dtype=torsh.float64)
+    opt.step()
+    # row 1 is in the support (zero entries included): first step moves by lr * sign(g)
+    assert table.tolist()[0] == [1.0, 1.0] and table.tolist()[2] == [1.0, 1.0]
+    assert table.tolist()[1][0] == pytest.approx(0.9) and table.tolist()[1][1] == 1.0
+    state = opt.state[table]
+    assert state["exp_avg"].tolist()[0] == [0.0, 0.0]
+    assert state["exp_avg_sq"].tolist()[1] == pytest.approx([0.004, 0.0])

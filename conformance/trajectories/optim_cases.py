@@ -47,6 +47,8 @@ OPTIMIZERS = [
     ("ASGD", {"lr": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 5, "weight_decay": 0.1}),
     ("Rprop", {"lr": 0.05}),
     ("Rprop", {"lr": 0.2, "etas": [0.3, 1.5], "step_sizes": [0.01, 0.4], "maximize": True}),
+    ("SparseAdam", {"lr": 0.1}),
+    ("SparseAdam", {"lr": 0.05, "betas": [0.8, 0.9], "eps": 1e-6, "maximize": True}),
     ("LBFGS", {"lr": 0.5, "max_iter": 3, "history_size": 4}),
     ("LBFGS", {"lr": 1, "max_iter": 4, "line_search_fn": "strong_wolfe"}),
     ("LBFGS", {"lr": 0.8, "max_iter": 2, "history_size": 2, "line_search_fn": "strong_wolfe"}),
@@ -77,6 +79,11 @@ def run_optimizer(lib, optim, name, kwargs):
         opt.zero_grad()
         loss = loss_fn()
         loss.backward()
+        if name == "SparseAdam" and lib.__name__ == "torch":
+            # PyTorch's SparseAdam takes sparse gradients only; torsh reads a dense one's
+            # nonzero rows as the support (every entry here), so both see the same gradient.
+            for p in params:
+                p.grad = p.grad.to_sparse()
         return loss
     out = []
     for _ in range(STEPS):

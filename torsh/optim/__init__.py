@@ -13,6 +13,7 @@ from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
+from .sparse_adam import SparseAdam
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop",
-           "Adagrad", "Adadelta", "ASGD", "Rprop", "LBFGS", "lr_scheduler"]
+           "Adagrad", "Adadelta", "ASGD", "Rprop", "SparseAdam", "LBFGS", "lr_scheduler"]
