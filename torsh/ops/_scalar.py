@@ -411,6 +411,23 @@ def nan_to_num(x, nan_value, posinf, neginf):
     return x
 
 
+_SPLITTER = 134217729.0        # 2**27 + 1: splits a double into two 26-bit halves
+
+
+def _halves(a: float) -> tuple:
+    """a = high + low exactly, each with at most 26 significant bits (Veltkamp)."""
+    scaled = _SPLITTER * a
+    high = scaled - (scaled - a)
+    return high, a - high
+
+
+def _product_error(a: float, b: float, product: float) -> float:
+    """a * b - product, exactly, for product = fl(a * b) (Dekker's two-product)."""
+    a_high, a_low = _halves(a)
+    b_high, b_low = _halves(b)
+    return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
 def add_scaled(x, y, alpha):
     """x + alpha * y with a single rounding, as PyTorch's fused multiply-add computes it.
 
@@ -419,6 +436,13 @@ def add_scaled(x, y, alpha):
     """
     if alpha == 1 or isinstance(x, int) and isinstance(y, int):
         return x + alpha * y
+    product = alpha * y
+    if 1e-250 < abs(product) < 1e290 and abs(alpha) < 1e290 and abs(y) < 1e290 \
+            and math.isfinite(x):
+        # The fast road: alpha * y = product + error exactly (Dekker), and fsum rounds once.
+        total = math.fsum((x, product, _product_error(alpha, y, product)))
+        if total != 0:
+            return total
     if math.isfinite(x) and math.isfinite(y) and math.isfinite(alpha):
         exact = Fraction(x) + Fraction(alpha) * Fraction(y)
         if exact != 0:   # a zero keeps IEEE's sign rule: -0.0 + -0.0 = -0.0

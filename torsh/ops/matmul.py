@@ -6,6 +6,8 @@ the right) that is removed afterwards; dims before the last two broadcast, so (4
 """
 from __future__ import annotations
 
+from operator import mul
+
 from .._core import dtype as dt
 from .._core.errors import DTypeRuntimeError, InvalidArgumentRuntime, ShapeMismatch
 from .._core.shape import broadcast_shapes
@@ -38,11 +40,10 @@ def _matmul_reference(a: Array, b: Array) -> Array:
     out = []
     for start in range(_count(batch)):
         left, right = start * n * k, start * k * m
+        columns = [b[right + j: right + k * m: m] for j in range(m)]
         for i in range(n):
             row = a[left + i * k: left + (i + 1) * k]
-            for j in range(m):
-                column = b[right + j: right + k * m: m]
-                out.append(sum(x * y for x, y in zip(row, column)))
+            out.extend(sum(map(mul, row, column)) for column in columns)
     return Array(out, batch + (n, m))
 
 
