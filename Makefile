@@ -1,5 +1,6 @@
 # make test  - set up .venv (if needed) and run the tests
-# make demo  - set up .venv (if needed) and run the main job
+# make demo  - set up .venv (if needed) and run the main job: a CNN on the digits data
+# make tour  - a short tour of tensors, views, autograd and where each op is defined
 # make bench - the reference's timings, beside numpy (and PyTorch when installed)
 # make docs  - the site in build/docs: a page per op, generated from the code (see docs/conf.py)
 PYTHON ?= python3
@@ -7,7 +8,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo bench docs setup clean debian-venv
+.PHONY: test demo tour bench docs setup clean debian-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); $(MAKE) debian-venv; \
@@ -26,6 +27,9 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 demo: $(STAMP)
+	$(PY) docs/examples/cnn.py
+
+tour: $(STAMP)
 	$(PY) docs/examples/tour.py
 
 bench: $(STAMP)

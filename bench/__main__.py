@@ -79,7 +79,8 @@ def main(argv=None) -> int:
 
     import torsh
     progress("timing numpy ...")
-    numpy_times = {w.name: median_seconds(w.make_numpy(), args.repeat) for w in WORKLOADS}
+    numpy_times = {w.name: median_seconds(w.make_numpy(), args.repeat)
+                   for w in WORKLOADS if w.make_numpy is not None}
     progress("timing torsh ...")
     torsh_times = {w.name: median_seconds(w.make(torsh), args.repeat) for w in WORKLOADS}
     torch_times, torch_line = torch_column(args.repeat, args.torch_python)
@@ -91,7 +92,7 @@ def main(argv=None) -> int:
     print(f"median of {args.repeat} repeats; a repeat makes enough calls to last >= 20 ms\n")
     rows = [["workload", "torsh", "numpy", "torch", "torsh/numpy", "torsh/torch"]]
     for w in WORKLOADS:
-        ours, theirs = torsh_times[w.name], numpy_times[w.name]
+        ours, theirs = torsh_times[w.name], numpy_times.get(w.name)
         torch_time = torch_times.get(w.name) if torch_times else None
         rows.append([w.label, format_seconds(ours), format_seconds(theirs),
                      format_seconds(torch_time), format_ratio(ours, theirs),

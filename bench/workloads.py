@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 SEED = 0
 GRAPH_STEPS = 6          # 6 x (mul, add, tanh), then mul and sum: 20 ops
 GRAPH_SIZE = 100
+CONV_INPUT = (32, 16, 8, 8)
+CONV_WEIGHT = (32, 16, 3, 3)
 
 
 def data(*shape: int, seed: int = SEED, dtype=np.float32) -> np.ndarray:
@@ -54,7 +57,7 @@ class Workload:
     name: str
     label: str
     make: Callable                # make(lib) -> timed function
-    make_numpy: Callable          # make_numpy() -> timed function
+    make_numpy: Callable | None   # make_numpy() -> timed function (None: no numpy column)
 
 
 def _matmul(lib):
@@ -118,6 +121,49 @@ def _overhead_numpy():
     return lambda: x + y
 
 
+def _conv(lib):
+    x = lib.from_numpy(data(*CONV_INPUT)).requires_grad_()
+    w = lib.from_numpy(data(*CONV_WEIGHT, seed=1)).requires_grad_()
+    return lambda: lib.autograd.grad(lib.nn.functional.conv2d(x, w, padding=1).sum(), (x, w))
+
+
+def _windows3x3(x: np.ndarray) -> np.ndarray:
+    """(N, C, H, W) -> (N, C, H, W, 3, 3): every 3x3 window of x padded by 1."""
+    return sliding_window_view(np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1))), (3, 3), (2, 3))
+
+
+def conv_grads_numpy(x: np.ndarray, w: np.ndarray):
+    """Gradients of sum(conv2d(x, w, padding=1)): dW = windows(x) . 1, and dx = the
+    correlation of the (all-ones) output gradient with the flipped kernel."""
+    windows = _windows3x3(x)
+    out = np.einsum("nchwuv,ocuv->nohw", windows, w)
+    g = np.ones_like(out)
+    grad_w = np.einsum("nchwuv,nohw->ocuv", windows, g)
+    grad_x = np.einsum("nohwuv,ocuv->nchw", _windows3x3(g), w[:, :, ::-1, ::-1])
+    return grad_x, grad_w
+
+
+def _conv_numpy():
+    x, w = data(*CONV_INPUT), data(*CONV_WEIGHT, seed=1)
+    return lambda: conv_grads_numpy(x, w)
+
+
+def _cnn_step(lib):
+    """One training step of the demo's CNN (docs/examples/cnn.py) on a batch of 32 digits."""
+    nn = lib.nn
+    model = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+                          nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(), nn.Linear(256, 10))
+    optimizer = lib.optim.Adam(model.parameters(), lr=0.01)
+    images = lib.from_numpy(np.abs(data(32, 1, 8, 8)))
+    labels = lib.from_numpy(np.arange(32, dtype=np.int64) % 10)
+
+    def step():
+        optimizer.zero_grad()
+        lib.nn.functional.cross_entropy(model(images), labels).backward()
+        optimizer.step()
+    return step
+
+
 WORKLOADS = (
     Workload("matmul", "matmul 64x128 @ 128x64", _matmul, _matmul_numpy),
     Workload("add", "add, 10,000 elements", _add, _add_numpy),
@@ -125,4 +171,6 @@ WORKLOADS = (
     Workload("sum", "sum of 100,000 elements", _sum, _sum_numpy),
     Workload("graph", f"20-op graph fwd+bwd ({GRAPH_SIZE} el.)", _graph, _graph_numpy),
     Workload("overhead", "add on 1 element (per-op cost)", _overhead, _overhead_numpy),
+    Workload("conv", "conv2d 3x3 fwd+bwd (32,16,8,8)->32 ch", _conv, _conv_numpy),
+    Workload("cnn_step", "demo CNN train step (32 digits)", _cnn_step, None),
 )

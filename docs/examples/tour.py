@@ -1,5 +1,5 @@
 """A short tour of torsh: tensors, views, promotion, indexing, reductions, autograd, and where
-each op's definition lives. Run it with `make demo` (or `.venv/bin/python docs/examples/tour.py`).
+each op's definition lives. Run it with `make tour` (or `.venv/bin/python docs/examples/tour.py`).
 
 Every op below is computed by torsh's pure-Python reference, so this runs anywhere Python and
 numpy run. Read it top to bottom beside its output.

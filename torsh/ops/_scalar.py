@@ -434,7 +434,7 @@ def add_scaled(x, y, alpha):
     Integers (and bools) are exact in Python; finite floats go through exact fractions, so
     1.0 - 3 * 1e30 is -3e30 and not the double-rounded -3.0000000000000003e30.
     """
-    if alpha == 1 or isinstance(x, int) and isinstance(y, int):
+    if alpha in (1, -1) or isinstance(x, int) and isinstance(y, int):   # alpha * y exact
         return x + alpha * y
     product = alpha * y
     if 1e-250 < abs(product) < 1e290 and abs(alpha) < 1e290 and abs(y) < 1e290 \

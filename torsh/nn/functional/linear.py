@@ -1,4 +1,4 @@
-"""linear: y = x W^T + b, the affine map of nn.Linear.
+"""linear: y = x W^T + b, the affine map of nn.Linear; bilinear: y = x1^T A x2 + b.
 
 out[..., o] = sum_i x[..., i] * W[o, i] + b[o], for x of any rank >= 1 (its last dim is the
 in-features), W of shape (out, in) and b of shape (out,) or None. A 1-D weight (in,) gives
@@ -84,4 +84,52 @@ def linear(input, weight, bias=None):
     return dispatch(_LINEAR, input, weight, bias)
 
 
-__all__ = ["linear"]
+_TYPE_WORDS = {"float32": "float", "float64": "double", "float16": "c10::Half",
+               "bfloat16": "c10::BFloat16"}
+
+
+def _check_bilinear(input1, input2, weight, bias):
+    if len({input1.dtype, input2.dtype, weight.dtype} | ({bias.dtype} if bias is not None
+                                                         else set())) > 1:
+        words = [_TYPE_WORDS.get(t.dtype.name, t.dtype.name) for t in (input1, input2, weight)]
+        raise DTypeRuntimeError(f"bilinear(): All tensors must have the same dtype, got "
+                                f"input1: {words[0]}, input2: {words[1]}, weight: {words[2]}")
+    if input1.ndim == 0 or input2.ndim == 0:
+        raise IndexError("bilinear(): Dimension specified as -1 but tensor has no dimensions")
+    if input1.ndim != input2.ndim:
+        raise ShapeMismatch(f"bilinear(): input dimensions do not match: got {input1.ndim} "
+                            f"and {input2.ndim}")
+    for d in range(input1.ndim - 1):
+        if input1.shape[d] != input2.shape[d]:
+            raise ShapeMismatch(f"bilinear(): input batch dimensions do not match at dim {d}: "
+                                f"got {input1.shape[d]} and {input2.shape[d]}")
+    if weight.ndim != 3:
+        raise ShapeMismatch(f"bilinear(): expected a 3-D weight (out, in1, in2), got shape "
+                            f"{list(weight.shape)}")
+    for name, x, expected in (("input1", input1, weight.shape[1]),
+                              ("input2", input2, weight.shape[2])):
+        if x.shape[-1] != expected:
+            raise ShapeMismatch(f"bilinear(): {name} size does not match weight size: got "
+                                f"{x.shape[-1]} but expected {expected}")
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != weight.shape[0]):
+        got = bias.shape[-1] if bias.ndim else bias.numel()
+        raise ShapeMismatch(f"bilinear(): bias size does not match weight size: got {got} "
+                            f"but expected {weight.shape[0]}")
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y[..., o] = sum_ij x1[..., i] A[o, i, j] x2[..., j] + b[o] (a composite of linear, a
+    product and a sum; weight A of shape (out, in1, in2))."""
+    require_tensor("bilinear", input1, "input1", 1)
+    require_tensor("bilinear", input2, "input2", 2)
+    require_tensor("bilinear", weight, "weight", 3)
+    _check_bilinear(input1, input2, weight, bias)
+    out_features, in1, in2 = weight.shape
+    # left[..., o, j] = sum_i x1[..., i] A[o, i, j]
+    left = linear(input1, weight.permute(0, 2, 1).reshape(out_features * in2, in1))
+    left = left.reshape(tuple(input1.shape[:-1]) + (out_features, in2))
+    output = (left * input2.unsqueeze(-2)).sum(-1)
+    return output if bias is None else output + bias
+
+
+__all__ = ["linear", "bilinear"]

@@ -111,4 +111,23 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return dispatch(_SOFTMAX, -input, dim=dim)
 
 
-__all__ = ["softmax", "log_softmax", "softmin"]
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """softmax((logits + g) / tau) along `dim`, g ~ Gumbel(0, 1) = -ln(Exponential(1)).
+
+    hard=True returns the one-hot of the argmax in the forward pass, with the soft sample's
+    gradient (straight-through: y_hard - y_soft.detach() + y_soft). A composite."""
+    require_tensor("gumbel_softmax", logits, "logits", 1)
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    from ... import no_grad, zeros_like
+    with no_grad():
+        gumbels = -logits.new_empty(tuple(logits.shape)).exponential_().log()
+    y_soft = softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
+__all__ = ["softmax", "log_softmax", "softmin", "gumbel_softmax"]
