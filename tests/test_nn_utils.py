@@ -161,3 +161,38 @@ def test_spectral_norm_matches_pytorch_power_iteration():
     assert module._u.tolist() == u
     with pytest.raises(ValueError, match="n_power_iterations"):
         spectral_norm(nn.Linear(2, 2), n_power_iterations=0)
+
+
+def _trained_bn(bn):
+    """A batch norm with non-trivial running statistics and affine parameters, in eval mode."""
+    with torsh.no_grad():
+        bn.running_mean.copy_(torsh.linspace(-0.5, 0.5, bn.num_features, dtype=torsh.float64))
+        bn.running_var.copy_(torsh.linspace(0.5, 2.0, bn.num_features, dtype=torsh.float64))
+        bn.weight.copy_(torsh.linspace(0.8, 1.2, bn.num_features, dtype=torsh.float64))
+        bn.bias.copy_(torsh.linspace(-0.1, 0.3, bn.num_features, dtype=torsh.float64))
+    return bn.eval()
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_fuse_conv_bn_eval_computes_the_pair(bias):
+    conv = nn.Conv2d(2, 3, 3, padding=1, bias=bias).double().eval()
+    bn = _trained_bn(nn.BatchNorm2d(3).double())
+    fused = nn.utils.fuse_conv_bn_eval(conv, bn)
+    x = torsh.randn(2, 2, 4, 4, dtype=torsh.float64)
+    assert fused(x).allclose(bn(conv(x)), atol=1e-12)
+    assert fused is not conv and fused.bias is not None
+    assert isinstance(fused.weight, nn.Parameter)
+
+
+def test_fuse_transposed_conv_and_linear():
+    conv = nn.ConvTranspose2d(2, 3, 2, stride=2).double().eval()
+    bn = _trained_bn(nn.BatchNorm2d(3).double())
+    fused = nn.utils.fuse_conv_bn_eval(conv, bn, transpose=True)
+    x = torsh.randn(1, 2, 3, 3, dtype=torsh.float64)
+    assert fused(x).allclose(bn(conv(x)), atol=1e-12)
+    linear = nn.Linear(4, 3).double().eval()
+    bn1 = _trained_bn(nn.BatchNorm1d(3).double())
+    v = torsh.randn(5, 4, dtype=torsh.float64)
+    assert nn.utils.fuse_linear_bn_eval(linear, bn1)(v).allclose(bn1(linear(v)), atol=1e-12)
+    with pytest.raises(AssertionError, match="Fusion only for eval"):
+        nn.utils.fuse_conv_bn_eval(conv.train(), bn)

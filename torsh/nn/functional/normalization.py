@@ -1,312 +1,30 @@
-"""Normalization: batch_norm, instance_norm, layer_norm, group_norm, rms_norm,
-local_response_norm and normalize, as in torch.nn.functional.
+"""Normalization over the trailing dims or channel groups of each sample: layer_norm,
+group_norm and rms_norm (ops), local_response_norm and normalize (composites), as in
+torch.nn.functional (batch_norm and instance_norm are in batchnorm.py).
 
-Each of the first four normalises x over a set S of elements (a "group") and applies an affine
-map per channel: y = (x - mean_S x) / sqrt(var_S x + eps) * weight + bias, var biased.
-    batch_norm: S = one channel over the batch and spatial dims (training), or the running
-                estimates instead (evaluation); instance_norm is batch_norm over (1, N*C, ...);
+layer_norm and group_norm normalise x over a set S of elements and apply an affine map:
+    y = (x - mean_S x) / sqrt(var_S x + eps) * weight + bias,   var biased;
     layer_norm: S = the trailing `normalized_shape` dims of each sample;
     group_norm: S = C / G consecutive channels with their spatial dims, per sample;
     rms_norm:   y = x / sqrt(mean_S x^2 + eps) * weight, S as in layer_norm (no centring).
-batch_norm, layer_norm, group_norm and rms_norm are ops: a pure-Python reference, and a
-backward that runs a fused *_backward op (its own reference), or the same closed form in torsh
-ops when a graph of the gradient is built (create_graph=True), so double backward works.
-instance_norm, local_response_norm and normalize are composites of torsh ops. NaN or inf in a
-group makes its outputs NaN; an empty input gives an empty output and leaves the running
-statistics alone.
+The ops have a pure-Python reference, and a backward that runs a fused *_backward op (its own
+reference), or the same closed form in torsh ops when a graph of the gradient is built
+(create_graph=True), so double backward works. NaN or inf in a group makes its outputs NaN; an
+empty input gives an empty output.
 """
 from __future__ import annotations
 
 import math
 
 from ..._core import dtype as dt
-from ..._core.errors import (AutogradError, DTypeNotImplemented, DTypeRuntimeError,
-                             IndexOutOfRange, InvalidArgument, InvalidArgumentRuntime,
-                             ShapeMismatch)
-from ...autograd.grad_mode import is_grad_enabled, no_grad
+from ..._core.errors import InvalidArgument, InvalidArgumentRuntime, ShapeMismatch
+from ...autograd.grad_mode import is_grad_enabled
 from ...dispatch import dispatch
 from ...ops._array import Array
-from ...ops._elementwise_base import TORCH_TYPE_NAMES, require_tensor
+from ...ops._elementwise_base import require_tensor
 from ...ops._op import PROMOTE_NONE, Op, Out
+from ._norm_common import (REDUCED, check_params, moments, normalized_backward, rsqrt, split_params, verify_batch_size)
 from ._pointwise import declare
-
-_REDUCED = (dt.float16, dt.bfloat16)
-
-
-def _type(d) -> str:
-    return TORCH_TYPE_NAMES[d.name]
-
-
-def check_params(name: str, kernel: str, x, params) -> None:
-    """PyTorch's CPU dtype rule: a floating x, and parameters that share x's dtype or are all
-    float32 beside a float16 / bfloat16 x."""
-    if not x.dtype.is_floating_point:
-        raise DTypeNotImplemented(f"{name}: \"{kernel}\" not implemented for '{_type(x.dtype)}'")
-    params = [p for p in params if p is not None]
-    if not params:
-        return
-    first = params[0].dtype
-    if all(p.dtype is first for p in params):
-        if first is x.dtype or first is dt.float32 and x.dtype in _REDUCED:
-            return
-        if first is dt.float32 and x.dtype is dt.float64:
-            raise DTypeRuntimeError(f"{name}: mixed dtype (CPU): all inputs must share same "
-                                    f"datatype.")
-    elif first is x.dtype:
-        other = next(p.dtype for p in params if p.dtype is not first)
-        raise DTypeRuntimeError(f"{name}: expected scalar type {_type(first)} but found "
-                                f"{_type(other)}")
-    raise DTypeRuntimeError(f"{name}: mixed dtype (CPU): expect parameter to have scalar type "
-                            f"of Float")
-
-
-def _rsqrt(value: float) -> float:
-    """1 / sqrt(value): inf at 0, NaN below 0 or at NaN."""
-    if value > 0:
-        return 1.0 / math.sqrt(value)
-    return math.inf if value == 0 else math.nan
-
-
-def _moments(chunks: list, count: int) -> tuple:
-    """(mean, biased variance) of the values of `chunks` (lists), in two passes."""
-    mean = sum(sum(chunk) for chunk in chunks) / count
-    var = sum(sum([(v - mean) * (v - mean) for v in chunk]) for chunk in chunks) / count
-    return mean, var
-
-
-def _split(rest, has_weight: bool, has_bias: bool) -> tuple:
-    """(weight or None, bias or None, [the remaining tensors]) from an op's optional inputs."""
-    rest = list(rest)
-    weight = rest.pop(0) if has_weight else None
-    bias = rest.pop(0) if has_bias else None
-    return weight, bias, rest
-
-
-def _normalized_backward(x, g, weight, dims, eps, centre=True):
-    """(dx, g * xhat) for y = xhat * weight + bias, xhat = (x - mean) / sqrt(var + eps) over
-    `dims` (weight None or broadcastable); torsh ops throughout, so differentiable again:
-        dx = rstd * (gw - mean(gw) - xhat * mean(gw * xhat)),  gw = g * weight.
-    Without centring (rms_norm): mean = 0, var = mean(x^2), and no mean(gw) term."""
-    # (x + (-mean) rather than x - mean: only the small tensors are negated)
-    centred = x + (-x.mean(dims, keepdim=True)) if centre else x
-    rstd = ((centred * centred).mean(dims, keepdim=True) + eps).rsqrt()
-    xhat = centred * rstd
-    gw = g if weight is None else g * weight
-    dx = gw * rstd + xhat * (-(rstd * (gw * xhat).mean(dims, keepdim=True)))
-    if centre:
-        dx = dx + (-(rstd * gw.mean(dims, keepdim=True)))
-    return dx, g * xhat
-
-
-def _sum_to(t, keep: int, ndim: int, shape):
-    """Sum t over every dim but `keep` (the channel), shaped as `shape`."""
-    return t.sum(tuple(d for d in range(ndim) if d != keep)).reshape(shape)
-
-
-# ------------------------------------------------------------ batch_norm
-
-def _channels(x) -> int:
-    return x.shape[1] if len(x.shape) > 1 else 0
-
-
-def _check_batch_norm(x, weight, bias, running_mean, running_var, training) -> None:
-    check_params("batch_norm", "batch_norm", x, (weight, bias, running_mean, running_var))
-    channels = _channels(x)
-    for label, t in (("running_mean", running_mean), ("running_var", running_var),
-                     ("weight", weight), ("bias", bias)):
-        if t is None and label.startswith("running") and not training:
-            raise InvalidArgumentRuntime(f"batch_norm: {label} must be defined in evaluation mode")
-        if t is not None and t.numel() != channels:
-            raise ShapeMismatch(f"batch_norm: {label} should contain {channels} elements not "
-                                f"{t.numel()}")
-
-
-def _batch_norm_meta(x, *rest, training, momentum, eps, has_weight, has_bias):
-    weight, bias, running = _split(rest, has_weight, has_bias)
-    _check_batch_norm(x, weight, bias, *(running or (None, None)), training)
-    if training and running:
-        return (Out(x._shape, x.dtype), Out(running[0]._shape, running[0].dtype),
-                Out(running[1]._shape, running[1].dtype))
-    return Out(x._shape, x.dtype)
-
-
-def _batch_norm_reference(x: Array, *rest: Array, training, momentum, eps, has_weight,
-                          has_bias):
-    """Per channel c: y = x * scale + shift, scale = w[c] / sqrt(var + eps), shift = b[c] -
-    mean * scale; training: batch mean and biased var, and new running estimates
-    (1 - momentum) * running + momentum * batch statistic (the var's unbiased, n / (n - 1))."""
-    weight, bias, running = _split(rest, has_weight, has_bias)
-    batch, channels, inner = x.shape[0], _channels(x), math.prod(x.shape[2:])
-    count = batch * inner
-    out = [0.0] * len(x.data)
-    new_mean, new_var = [], []
-    for c in range(channels):
-        starts = [(n * channels + c) * inner for n in range(batch)]
-        if training and count:
-            mean, var = _moments([x.data[s:s + inner] for s in starts], count)
-        elif training:
-            mean = var = math.nan
-        else:
-            mean, var = running[0].data[c], running[1].data[c]
-        scale = _rsqrt(var + eps) * (weight.data[c] if weight else 1.0)
-        shift = (bias.data[c] if bias else 0.0) - mean * scale
-        for s in starts:
-            out[s:s + inner] = [v * scale + shift for v in x.data[s:s + inner]]
-        if training and running:
-            old_mean, old_var = running[0].data[c], running[1].data[c]
-            if count == 0:          # an empty batch leaves the estimates as they are
-                new_mean.append(old_mean)
-                new_var.append(old_var)
-                continue
-            unbiased = var * count / (count - 1) if count > 1 else math.nan
-            new_mean.append(momentum * mean + (1 - momentum) * old_mean)
-            new_var.append(momentum * unbiased + (1 - momentum) * old_var)
-    y = Array(out, x.shape)
-    if training and running:
-        return y, Array(new_mean, running[0].shape), Array(new_var, running[1].shape)
-    return y
-
-
-def _batch_norm_backward(ctx, g, *running_grads):
-    """Training: the closed form of _normalized_backward over dims (0, 2, ...), run by the
-    fused op batch_norm_backward unless a graph of the gradient is being built.
-    Evaluation: dx = g * w / sqrt(running_var + eps). dw = sum g * xhat, db = sum g."""
-    x = ctx.inputs[0]
-    weight, bias, running = _split(ctx.inputs[1:], ctx.has_weight, ctx.has_bias)
-    channels = _channels(x)
-    shape = (1, channels) + (1,) * (x.ndim - 2)
-    dims = (0,) + tuple(range(2, x.ndim))
-    if ctx.training and not is_grad_enabled():
-        dx, dw, db = dispatch(_BATCH_NORM_BACKWARD, g, x, *([weight] if weight is not None
-                                                          else []), eps=ctx.eps)
-        dw = dw.reshape(weight.shape) if weight is not None else None
-        db = db.reshape(bias.shape) if bias is not None else None
-    else:
-        w = None if weight is None else weight.reshape(shape)
-        if ctx.training:
-            dx, gxhat = _normalized_backward(x, g, w, dims, ctx.eps)
-        else:
-            rstd = (running[1].reshape(shape) + ctx.eps).rsqrt()
-            dx = g * rstd if w is None else g * (w * rstd)
-            gxhat = g * ((x + (-running[0].reshape(shape))) * rstd)
-        dw = None if weight is None else _sum_to(gxhat, 1, x.ndim, weight.shape)
-        db = None if bias is None else g.sum(dims).reshape(bias.shape)
-    grads = [dx] + ([dw] if weight is not None else []) + ([db] if bias is not None else [])
-    return tuple(grads) + (None,) * len(running)
-
-
-def _batch_norm_backward_meta(g, x, *weight, eps):
-    stats = weight[0].dtype if weight else x.dtype
-    channels = _channels(x)
-    return Out(x._shape, x.dtype), Out((channels,), stats), Out((channels,), stats)
-
-
-def _batch_norm_backward_reference(g: Array, x: Array, *weight: Array, eps):
-    """(dx, dw, db) of training-mode batch_norm, per channel c over its n values:
-    dx = k * (g - sum(g) / n - xhat * sum(g * xhat) / n) with k = w[c] / sqrt(var + eps),
-    dw[c] = sum(g * xhat), db[c] = sum(g)."""
-    batch, channels, inner = x.shape[0], _channels(x), math.prod(x.shape[2:])
-    count = batch * inner
-    dx, dw, db = [0.0] * len(x.data), [], []
-    for c in range(channels):
-        starts = [(n * channels + c) * inner for n in range(batch)]
-        xs = [x.data[s:s + inner] for s in starts]
-        gs = [g.data[s:s + inner] for s in starts]
-        if count == 0:
-            dw.append(0.0)
-            db.append(0.0)
-            continue
-        mean, var = _moments(xs, count)
-        rstd = _rsqrt(var + eps)
-        sum_g = sum(sum(chunk) for chunk in gs)
-        # sum g * (x - mean), as sum g * x - mean * sum g
-        dot = sum(sum([a * b for a, b in zip(gc, xc)]) for gc, xc in zip(gs, xs)) - mean * sum_g
-        k = (weight[0].data[c] if weight else 1.0) * rstd
-        # dx = k * g - slope * x + offset, slope = k rstd^2 dot / n
-        slope = k * rstd * rstd * dot / count
-        offset = slope * mean - k * sum_g / count
-        for s, gc, xc in zip(starts, gs, xs):
-            dx[s:s + inner] = [k * a - slope * b + offset for a, b in zip(gc, xc)]
-        dw.append(rstd * dot)
-        db.append(sum_g)
-    return Array(dx, x.shape), Array(dw, (channels,)), Array(db, (channels,))
-
-
-_BATCH_NORM = declare(Op("batch_norm", meta=_batch_norm_meta, reference=_batch_norm_reference,
-                         backward=_batch_norm_backward, promote=PROMOTE_NONE,
-                         differentiable_outputs=(0,), doc=__doc__))
-_BATCH_NORM_BACKWARD = declare(Op(
-    "batch_norm_backward", meta=_batch_norm_backward_meta,
-    reference=_batch_norm_backward_reference, promote=PROMOTE_NONE,
-    doc="(dx, dw, db) of training-mode batch_norm for the cotangent g: the fused backward "
-        "that batch_norm's gradient runs when no graph of the gradient is built."))
-
-
-def _verify_batch_size(name: str, shape) -> None:
-    if shape[0] * math.prod(shape[2:]) == 1:
-        raise InvalidArgument(f"{name}: Expected more than 1 value per channel when training, "
-                              f"got input size {shape}")
-
-
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-5):
-    """Normalise each channel (dim 1) by its batch statistics (training=True, which also
-    updates running_mean / running_var in place) or by the running ones; see the module doc."""
-    require_tensor("batch_norm", input, "input", 1)
-    if not isinstance(momentum, (int, float)) or isinstance(momentum, bool):
-        raise TypeError(f"batch_norm(): argument 'momentum' (position 7) must be float, not "
-                        f"{type(momentum).__name__}")
-    if training:
-        if input.ndim < 2:
-            raise IndexOutOfRange(f"batch_norm: Dimension out of range (expected to be in "
-                                  f"range of [-1, 0], but got 1)")
-        _verify_batch_size("batch_norm", input.shape)
-    _check_batch_norm(input, weight, bias, running_mean, running_var, training)
-    if (running_mean is None) != (running_var is None):
-        raise InvalidArgument("batch_norm: running_mean and running_var must either both be None "
-                         "or neither be None")
-    if eps < 0:
-        raise InvalidArgument(f"batch_norm eps must be non-negative, but got {eps}")
-    for label, t in (("running_mean", running_mean), ("running_var", running_var)):
-        if t is not None and t.requires_grad:
-            raise AutogradError(f"The function 'batch_norm' is not differentiable with respect "
-                               f"to argument '{label}'. This input cannot have requires_grad "
-                               f"True.")
-    tensors = [input] + [t for t in (weight, bias) if t is not None]
-    if running_mean is not None:    # copies: the ones given change in place below
-        tensors += [running_mean.detach().clone(), running_var.detach().clone()]
-    result = dispatch(_BATCH_NORM, *tensors, training=bool(training), momentum=float(momentum),
-                      eps=float(eps), has_weight=weight is not None, has_bias=bias is not None)
-    if not isinstance(result, tuple):
-        return result
-    output, new_mean, new_var = result
-    with no_grad():
-        running_mean.copy_(new_mean)
-        running_var.copy_(new_var)
-    return output
-
-
-def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
-                  use_input_stats=True, momentum=0.1, eps=1e-5):
-    """batch_norm of the input seen as (1, N * C, *spatial): each sample's channel is
-    normalised on its own; running estimates are the average over the batch of the updates."""
-    require_tensor("instance_norm", input, "input", 1)
-    if use_input_stats and math.prod(input.shape[2:]) == 1:
-        raise InvalidArgument(f"instance_norm: Expected more than 1 spatial element when "
-                              f"training, got input size {input.shape}")
-    batch, channels = input.shape[0], _channels(input)
-    folded = input.reshape((1, batch * channels) + tuple(input.shape[2:]))
-
-    def repeated(t):
-        return None if t is None else t.repeat(batch)
-    stats = [repeated(t) for t in (running_mean, running_var)]
-    out = batch_norm(folded, stats[0], stats[1], repeated(weight), repeated(bias),
-                     use_input_stats, momentum, eps)
-    with no_grad():
-        for given, updated in zip((running_mean, running_var), stats):
-            if given is not None:
-                given.copy_(updated.reshape(batch, channels).mean(0))
-    return out.reshape(input.shape)
 
 
 # ------------------------------------------------------------ layer_norm and rms_norm
@@ -341,10 +59,10 @@ def _check_trailing(name: str, x, normalized_shape, weight, bias, star: str) -> 
 def _row_stats(row: list, eps: float, centre: bool) -> tuple:
     """(mean, 1 / sqrt(var + eps)); without centring mean = 0 and var = mean of squares."""
     if centre:
-        mean, var = _moments([row], len(row))
+        mean, var = moments([row], len(row))
     else:
         mean, var = 0.0, sum([v * v for v in row]) / len(row)
-    return mean, _rsqrt(var + eps)
+    return mean, rsqrt(var + eps)
 
 
 def _normalize_rows(x: Array, size: int, weights: list, biases: list | None, eps: float,
@@ -386,7 +104,7 @@ def _normalize_rows_backward(g: Array, x: Array, size: int, weights: list, eps: 
 
 
 def _layer_norm_meta(x, *rest, normalized_shape, eps, has_weight, has_bias):
-    weight, bias, _ = _split(rest, has_weight, has_bias)
+    weight, bias, _ = split_params(rest, has_weight, has_bias)
     check_params("layer_norm", "LayerNormKernelImpl", x, (weight, bias))
     _check_trailing("layer_norm", x, normalized_shape, weight, bias, "*, ")
     return Out(x._shape, x.dtype)
@@ -395,7 +113,7 @@ def _layer_norm_meta(x, *rest, normalized_shape, eps, has_weight, has_bias):
 def _layer_norm_reference(x: Array, *rest: Array, normalized_shape, eps, has_weight,
                           has_bias):
     """Each row r of the last prod(normalized_shape) values: y = (x - mean_r) * rstd_r * w + b."""
-    weight, bias, _ = _split(rest, has_weight, has_bias)
+    weight, bias, _ = split_params(rest, has_weight, has_bias)
     size = math.prod(normalized_shape)
     return _normalize_rows(x, size, [weight.data if weight else [1.0] * size],
                            [bias.data if bias else [0.0] * size], eps)
@@ -403,15 +121,15 @@ def _layer_norm_reference(x: Array, *rest: Array, normalized_shape, eps, has_wei
 
 def _trailing_backward(ctx, g, fused, centre):
     """Gradients of layer_norm / rms_norm: the fused op, or (building a graph of the
-    gradient) _normalized_backward over the trailing dims."""
+    gradient) normalized_backward over the trailing dims."""
     x = ctx.inputs[0]
-    weight, bias, _ = _split(ctx.inputs[1:], ctx.has_weight, getattr(ctx, "has_bias", False))
+    weight, bias, _ = split_params(ctx.inputs[1:], ctx.has_weight, getattr(ctx, "has_bias", False))
     if not is_grad_enabled():
         dx, dw, db = dispatch(fused, g, x, *([weight] if weight is not None else []),
                               normalized_shape=ctx.normalized_shape, eps=ctx.eps, centre=centre)
     else:
         lead = x.ndim - len(ctx.normalized_shape)
-        dx, gxhat = _normalized_backward(x, g, weight, tuple(range(lead, x.ndim)), ctx.eps,
+        dx, gxhat = normalized_backward(x, g, weight, tuple(range(lead, x.ndim)), ctx.eps,
                                          centre)
         dw = gxhat.sum(tuple(range(lead))) if lead else gxhat
         db = g.sum(tuple(range(lead))) if lead else g
@@ -482,7 +200,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     from ... import finfo
     require_tensor("rms_norm", input, "input", 1)
     if eps is None:
-        eps = finfo(dt.float32 if input.dtype in _REDUCED else input.dtype).eps \
+        eps = finfo(dt.float32 if input.dtype in REDUCED else input.dtype).eps \
             if input.dtype.is_floating_point else 0.0
     tensors = [input] + ([weight] if weight is not None else [])
     return dispatch(_RMS_NORM, *tensors, normalized_shape=_normalized_shape(
@@ -492,7 +210,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 # ------------------------------------------------------------ group_norm
 
 def _group_norm_meta(x, *rest, num_groups, eps, has_weight, has_bias):
-    weight, bias, _ = _split(rest, has_weight, has_bias)
+    weight, bias, _ = split_params(rest, has_weight, has_bias)
     check_params("group_norm", "GroupNormKernelImpl", x, (weight, bias))
     channels = x._shape[1]
     if channels % num_groups:
@@ -520,7 +238,7 @@ def _group_rows(x: Array, per_channel, num_groups: int, fill: float) -> list:
 def _group_norm_reference(x: Array, *rest: Array, num_groups, eps, has_weight, has_bias):
     """Per sample n and group k (channels k*C/G ... (k+1)*C/G - 1 with their spatial values):
     y = (x - mean_nk) * rstd_nk * w[c] + b[c]."""
-    weight, bias, _ = _split(rest, has_weight, has_bias)
+    weight, bias, _ = split_params(rest, has_weight, has_bias)
     size = x.shape[1] // num_groups * math.prod(x.shape[2:])
     return _normalize_rows(x, size, _group_rows(x, weight, num_groups, 1.0),
                            _group_rows(x, bias, num_groups, 0.0), eps)
@@ -528,9 +246,9 @@ def _group_norm_reference(x: Array, *rest: Array, num_groups, eps, has_weight, h
 
 def _group_norm_backward(ctx, g):
     """The fused op group_norm_backward, or (building a graph of the gradient)
-    _normalized_backward on x seen as (N, G, C / G, spatial) over its last two dims."""
+    normalized_backward on x seen as (N, G, C / G, spatial) over its last two dims."""
     x = ctx.inputs[0]
-    weight, bias, _ = _split(ctx.inputs[1:], ctx.has_weight, ctx.has_bias)
+    weight, bias, _ = split_params(ctx.inputs[1:], ctx.has_weight, ctx.has_bias)
     batch, channels, groups = x.shape[0], x.shape[1], ctx.num_groups
     grouped = (batch, groups, channels // groups, math.prod(x.shape[2:]))
     if not is_grad_enabled():
@@ -539,7 +257,7 @@ def _group_norm_backward(ctx, g):
                               eps=ctx.eps)
     else:
         w = None if weight is None else weight.reshape(1, groups, channels // groups, 1)
-        dx, gxhat = _normalized_backward(x.reshape(grouped), g.reshape(grouped), w, (2, 3),
+        dx, gxhat = normalized_backward(x.reshape(grouped), g.reshape(grouped), w, (2, 3),
                                          ctx.eps)
         dx = dx.reshape(x.shape)
         dw, db = gxhat.sum((0, 3)).reshape(channels), g.reshape(grouped).sum((0, 3))
@@ -584,7 +302,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise ShapeMismatch(f"group_norm: Expected at least 2 dimensions for input tensor but "
                            f"received {input.ndim}")
     shape = list(input.shape)
-    _verify_batch_size("group_norm", [shape[0] * shape[1] // num_groups, num_groups] + shape[2:])
+    verify_batch_size("group_norm", [shape[0] * shape[1] // num_groups, num_groups] + shape[2:])
     tensors = [input] + [t for t in (weight, bias) if t is not None]
     return dispatch(_GROUP_NORM, *tensors, num_groups=int(num_groups), eps=float(eps),
                     has_weight=weight is not None, has_bias=bias is not None)
@@ -622,5 +340,5 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     return div(input, denominator, out=out)
 
 
-__all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm",
+__all__ = ["layer_norm", "group_norm", "rms_norm",
            "local_response_norm", "normalize"]
