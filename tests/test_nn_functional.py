@@ -508,3 +508,14 @@ def test_ops_are_declared_with_references():
         op = FUNCTIONAL_OPS[name]
         assert op.reference is not None and op.doc
         assert OPS[name] is op    # one registry: docs, conformance and backends see them
+
+
+def test_top_level_aliases_and_softmax_methods():
+    import torsh.nn.functional as F
+    for name in ("conv2d", "max_pool2d", "layer_norm", "cosine_similarity", "pixel_shuffle",
+                 "dropout", "prelu"):
+        assert getattr(torsh, name) is getattr(F, name)
+    x = torsh.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]], dtype=torsh.float64)
+    assert x.softmax(1).tolist()[1] == [1 / 3] * 3
+    assert x.log_softmax(dim=0).exp().sum(0).tolist() == pytest.approx([1.0] * 3)
+    assert not hasattr(torsh, "embedding")     # torch.embedding takes (weight, input)

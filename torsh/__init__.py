@@ -43,4 +43,19 @@ __version__ = "0.1.0"
 # The layers above the ops: imported last, since they are built from everything above.
 from . import nn, optim, utils  # noqa: E402,F401
 from .nn import functional as _functional  # noqa: E402,F401
+
+# torch.X for the nn.functional functions PyTorch also has at the top level with the same
+# signature (not embedding, batch_norm, instance_norm: their torch.X orders the arguments
+# differently; nor the losses, whose torch.X takes the reduction as an int).
+_TOP_LEVEL_FUNCTIONAL = (
+    "threshold", "threshold_", "hardshrink", "selu", "selu_", "celu", "celu_", "relu_",
+    "rrelu", "rrelu_", "prelu", "softmax", "log_softmax", "dropout", "alpha_dropout",
+    "feature_alpha_dropout", "bilinear", "layer_norm", "group_norm", "rms_norm",
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "avg_pool1d",
+    "adaptive_avg_pool1d", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
+    "cosine_similarity", "pairwise_distance", "pdist")
+globals().update({_name: getattr(_functional, _name) for _name in _TOP_LEVEL_FUNCTIONAL})
+install_methods({"softmax": _functional.softmax, "log_softmax": _functional.log_softmax,
+                 "prelu": _functional.prelu})
 from .serialization import load, save  # noqa: E402,F401

@@ -1,4 +1,9 @@
-"""Classification losses: nll_loss (an op) and cross_entropy (log_softmax, then nll_loss).
+"""Classification losses: nll_loss (an op), cross_entropy (log_softmax, then nll_loss) and
+the margin losses over class scores (composites of torsh ops):
+    multi_margin_loss: sum_{i != y} w[y] max(0, margin - x[y] + x[i])^p / C per sample;
+    multilabel_margin_loss: sum_{j in Y, i not in Y} max(0, 1 - (x[j] - x[i])) / C, where Y
+    is the target's class list up to its first -1;
+    multilabel_soft_margin_loss: -mean_c w_c (y_c ln sigmoid(x_c) + (1 - y_c) ln sigmoid(-x_c)).
 
 Input is (C), (N, C) or (N, C, d1, ...) with classes along dim 1 (dim 0 for 1-D input);
 class-index targets are int64 of the input's shape without the class dim.
@@ -11,8 +16,8 @@ from __future__ import annotations
 import math
 
 from ..._core import dtype as dt
-from ..._core.errors import (DTypeNotImplemented, DTypeRuntimeError, IndexOutOfRange,
-                             InvalidArgument, ShapeMismatch)
+from ..._core.errors import (DTypeNotImplemented, DTypeRuntimeError, IndexOutOfBounds,
+                             IndexOutOfRange, InvalidArgument, ShapeMismatch)
 from ...dispatch import dispatch
 from ...ops._array import Array
 from ...ops._elementwise_base import require_tensor
@@ -180,4 +185,105 @@ def _soft_cross_entropy(log_p, target, weight, reduction, label_smoothing, dim):
     return loss
 
 
-__all__ = ["nll_loss", "cross_entropy"]
+# ------------------------------------------------------------ margin losses
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _scores(name, input, target):
+    """input as (N, C) scores (a 0-d or 1-D input is one sample), checked against `target`."""
+    require_tensor(name, input, "input", 1)
+    require_tensor(name, target, "target", 2)
+    if input.ndim > 2 or (input.ndim >= 1 and input.shape[-1] == 0):
+        raise ShapeMismatch(f"{name}: Expected non-empty vector or matrix with optional 0-dim "
+                            f"batch size, but got: {list(input.shape)}")
+    if target.dtype is not dt.int64:
+        raise DTypeRuntimeError(f"{name}: expected scalar type Long but found "
+                                f"{target.dtype.name}")
+    if not input.dtype.is_floating_point:
+        raise DTypeNotImplemented(f"{name}: \"{name}_cpu_kernel\" not implemented for "
+                                  f"'{input.dtype.name}'")
+    return input.reshape(-1, input.shape[-1] if input.ndim else 1)
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """sum_{i != y} w[y] max(0, margin - x[y] + x[i])^p / C for each sample (p is 1 or 2)."""
+    from ... import arange
+    reduction = reduction_of(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    scores = _scores("multi_margin_loss", input, target)
+    samples, classes = scores.shape
+    if target.ndim > 1 or target.numel() != samples:
+        raise ShapeMismatch(f"multi_margin_loss: target tensor should be 1-D with size equal "
+                            f"to the number of input samples (batch size). Expected target "
+                            f"size [{samples}], but got {list(target.shape)}. Input has shape "
+                            f"{list(input.shape)}.")
+    if weight is not None and weight.numel() != classes:
+        raise ShapeMismatch(f"multi_margin_loss: inconsistent weight size, expected {classes} "
+                            f"but got {list(weight.shape)}")
+    labels = target.reshape(samples, 1)
+    if bool(((labels < 0) | (labels >= classes)).any()):
+        raise IndexOutOfBounds("multi_margin_loss: target out of range")
+    gap = (margin - scores.gather(1, labels) + scores).clamp_min(0)
+    terms = gap if p == 1 else gap * gap
+    if weight is not None:
+        terms = terms * weight.to(scores.dtype).index_select(0, labels.reshape(-1)).unsqueeze(1)
+    terms = terms.masked_fill(arange(classes).reshape(1, classes) == labels, 0.0)
+    loss = terms.sum(1) / classes
+    return _reduce(loss.reshape(target.shape) if reduction == "none" else loss, reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """sum_{j in Y, i not in Y} max(0, 1 - (x[j] - x[i])) / C per sample, Y = the target's
+    classes before its first -1 (a class listed twice counts twice, as PyTorch)."""
+    from ... import tensor
+    reduction = reduction_of(size_average, reduce, reduction)
+    scores = _scores("multilabel_margin_loss", input, target)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ShapeMismatch(f"multilabel_margin_loss: inconsistent target size: "
+                            f"{list(target.shape)} for input of size: {list(input.shape)}")
+    samples, classes = scores.shape
+    listed, is_target = [], []
+    for row in target.reshape(samples, classes).tolist():
+        if any(not -1 <= c < classes for c in row):
+            raise IndexOutOfBounds("multilabel_margin_loss: argument #2 'target' is out of "
+                                   "range")
+        ends = row.index(-1) if -1 in row else classes
+        listed.append([1.0] * ends + [0.0] * (classes - ends))
+        is_target.append([1.0 if c in row[:ends] else 0.0 for c in range(classes)])
+    listed = tensor(listed, dtype=scores.dtype)
+    others = 1 - tensor(is_target, dtype=scores.dtype)
+    picked = scores.gather(1, target.reshape(samples, classes).clamp_min(0))
+    # gaps[n, j, i] = max(0, 1 - x[n, Y_j] + x[n, i]) for listed j and non-target i
+    gaps = (1 - picked.unsqueeze(2) + scores.unsqueeze(1)).clamp_min(0)
+    loss = (gaps * listed.unsqueeze(2) * others.unsqueeze(1)).sum((1, 2)) / classes
+    if input.ndim <= 1:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    """-sum_c w_c (y_c ln sigmoid(x_c) + (1 - y_c) ln sigmoid(-x_c)) / C per sample."""
+    from .activation import logsigmoid
+    require_tensor("multilabel_soft_margin_loss", input, "input", 1)
+    require_tensor("multilabel_soft_margin_loss", target, "target", 2)
+    reduction = reduction_of(size_average, reduce, reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    classes = input.shape[-1] if input.ndim else 1
+    return _reduce(loss.sum(input.ndim - 1 if input.ndim else ()) / classes, reduction)
+
+
+__all__ = ["nll_loss", "cross_entropy", "multi_margin_loss", "multilabel_margin_loss",
+           "multilabel_soft_margin_loss"]

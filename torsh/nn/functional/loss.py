@@ -7,11 +7,18 @@
     binary_cross_entropy -w (y ln x + (1 - y) ln(1 - x)), each log clamped to >= -100
     binary_cross_entropy_with_logits -w (p y ln sigmoid(x) + (1 - y) ln(1 - sigmoid(x)))
     kl_div y (ln y - x) (0 where y = 0), or e^y (y - x) with log_target
+    poisson_nll_loss e^x - y x (log_input), else x - y ln(x + eps); full adds Stirling's term
+    gaussian_nll_loss 0.5 (ln max(var, eps) + (x - y)^2 / max(var, eps)) (+ 0.5 ln 2 pi)
+    margin_ranking_loss max(0, -y (x1 - x2) + margin)
+    hinge_embedding_loss x where y = 1, max(0, margin - x) where y = -1
+    soft_margin_loss ln(1 + e^(-y x))
 """
 from __future__ import annotations
 
+import math
 import warnings
 
+from ..._core.errors import DTypeNotImplemented, DTypeRuntimeError
 from ...ops._elementwise_base import require_tensor
 from ._reduction import reduce_loss, reduction_of
 from .activation import softplus
@@ -33,6 +40,9 @@ def _pair(name, input, target, size_average, reduce, reduction, allowed=None):
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """(input - target)^2, reduced."""
     reduction = _pair("mse_loss", input, target, size_average, reduce, reduction)
+    if not (input.dtype.is_floating_point or target.dtype.is_floating_point):
+        raise DTypeNotImplemented(f"mse_loss: \"mse_cpu\" not implemented for "
+                                  f"'{input.dtype.name}'")
     return _weighted((input - target) ** 2, weight, input, reduction)
 
 
@@ -105,7 +115,15 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     'batchmean' divides the sum by the batch size (input.shape[0])."""
     require_tensor("kl_div", input, "input", 1)
     require_tensor("kl_div", target, "target", 2)
+    if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
+        raise DTypeRuntimeError("kl_div: Integral inputs not supported.")
     allowed = ("none", "mean", "sum", "batchmean")
+    if reduction == "mean" and size_average is None and reduce is None:
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns "
+                      "with the KL div math definition.'mean' will be changed to behave the "
+                      "same as 'batchmean' in the next major release.", UserWarning,
+                      stacklevel=2)
     reduction = reduction_of(size_average, reduce, reduction, allowed)
     if log_target:
         loss = target.exp() * (target - input)
@@ -114,6 +132,91 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.ndim else loss.sum()
     return reduce_loss(loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    """e^x - y x with log_input (x is ln rate), else x - y ln(x + eps) (x is the rate); `full`
+    adds Stirling's approximation y ln y - y + 0.5 ln(2 pi y) where y > 1 (0 elsewhere)."""
+    require_tensor("poisson_nll_loss", input, "input", 1)
+    require_tensor("poisson_nll_loss", target, "target", 2)
+    reduction = reduction_of(size_average, reduce, reduction)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0.0)
+    return reduce_loss(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """0.5 (ln v + (x - y)^2 / v) with v = max(var, eps) (+ 0.5 ln(2 pi) when full).
+
+    var has input's shape, or one dim fewer (the last), or input's rank with one dim of
+    size 1 (shared variance); a float var is used everywhere. As PyTorch, the clamp is
+    invisible to var's gradient."""
+    from ... import no_grad, ones_like
+    require_tensor("gaussian_nll_loss", input, "input", 1)
+    require_tensor("gaussian_nll_loss", target, "target", 2)
+    if isinstance(var, (int, float)):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ones_like(input)
+    elif bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif not (input.ndim == var.ndim and sum(
+                v for i, v in zip(input.shape, var.shape) if i != v) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_min_(eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return reduce_loss(loss, reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    """max(0, -y (x1 - x2) + margin), y = 1 when x1 should rank higher, -1 when x2 should."""
+    for position, (tensor, name) in enumerate(((input1, "input1"), (input2, "input2"),
+                                               (target, "target"))):
+        require_tensor("margin_ranking_loss", tensor, name, position + 1)
+    reduction = reduction_of(size_average, reduce, reduction)
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same "
+                           f"dimension but got sizes: input1: {tuple(input1.shape)}, input2: "
+                           f"{tuple(input2.shape)}, target: {tuple(target.shape)} ")
+    return reduce_loss((-target * (input1 - input2) + float(margin)).clamp_min(0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    """x where y = 1, max(0, margin - x) where y = -1 (a target outside {1, -1} adds both)."""
+    require_tensor("hinge_embedding_loss", input, "input", 1)
+    require_tensor("hinge_embedding_loss", target, "target", 2)
+    reduction = reduction_of(size_average, reduce, reduction)
+    from ... import zeros_like
+    hinge = (margin - input).clamp_min(0)
+    zeros = zeros_like(input)
+    loss = _where(target != 1, hinge, zeros) + _where(target != -1, input, zeros)
+    return reduce_loss(loss, reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """ln(1 + e^(-y x)), the logistic loss of a ±1 target (overflows to inf for -y x > ~710,
+    as PyTorch's)."""
+    require_tensor("soft_margin_loss", input, "input", 1)
+    require_tensor("soft_margin_loss", target, "target", 2)
+    reduction = reduction_of(size_average, reduce, reduction)
+    return reduce_loss((-input * target).exp().log1p(), reduction)
 
 
 def _weighted(loss, weight, input, reduction):
@@ -134,4 +237,6 @@ def _where(condition, a, b):
 
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "kl_div"]
+           "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss",
+           "gaussian_nll_loss", "margin_ranking_loss", "hinge_embedding_loss",
+           "soft_margin_loss"]
