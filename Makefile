@@ -8,9 +8,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo tour bench docs setup clean debian-venv
+.PHONY: test demo tour bench docs setup clean debian-venv kernels test-asan
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); $(MAKE) debian-venv; \
 		$(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
@@ -40,6 +40,18 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -q -b html docs build/docs
 	@echo "open build/docs/index.html"
+
+# make kernels   - rebuild the C kernels (kernels/c) into torsh/backends/c/lib
+# make test-asan - the C backend's conformance cases with AddressSanitizer + UBSan
+kernels: $(STAMP)
+	$(PY) torsh/backends/c/build.py
+
+test-asan: $(STAMP)
+	$(PY) torsh/backends/c/build.py --sanitize
+	LD_PRELOAD="$$($(CC_FOR_ASAN) -print-file-name=libasan.so) $$($(CC_FOR_ASAN) -print-file-name=libubsan.so)" \
+		ASAN_OPTIONS=detect_leaks=0 TORSH_C_SANITIZE=1 $(PY) -m conformance --backend c --quiet
+
+CC_FOR_ASAN ?= gcc
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis docs/ops

@@ -1,4 +1,5 @@
-"""The backend registry: choosing the reference, tracing which path served each op."""
+"""The backend registry: the CPU chain (C kernels first when built, then the reference),
+choosing a backend, tracing which path served each op."""
 import os
 import subprocess
 import sys
@@ -9,21 +10,25 @@ import torsh
 from torsh import backends
 
 
-def test_only_the_reference_is_available_now():
+def test_the_c_kernels_serve_first_when_built():
     assert "reference" in backends.available()
-    assert backends.current() == "reference"
+    built = backends.C_BACKEND.is_available()
+    assert backends.current() == ("c" if built else "reference")
+    assert ("c" in backends.available()) == built
 
 
 def test_use_and_unknown_backend():
-    backends.use("reference")
-    assert backends.current() == "reference"
+    before = backends.current()
+    with backends.using("reference"):
+        assert backends.current() == "reference"
+    assert backends.current() == before
     with pytest.raises(RuntimeError, match="unknown backend 'nope'"):
         backends.use("nope")
 
 
 def test_trace_records_op_backend_and_path():
     x = torsh.ones(2, 3)
-    with backends.trace() as trace:
+    with backends.trace() as trace, backends.using("reference"):
         (x * 2).sum(0)
         x.t()
     ops = [call[0] for call in trace.calls]

@@ -59,3 +59,4 @@ globals().update({_name: getattr(_functional, _name) for _name in _TOP_LEVEL_FUN
 install_methods({"softmax": _functional.softmax, "log_softmax": _functional.log_softmax,
                  "prelu": _functional.prelu})
 from .serialization import load, save  # noqa: E402,F401
+from ._threads import get_num_threads, set_num_threads  # noqa: E402,F401

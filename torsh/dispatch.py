@@ -116,18 +116,22 @@ def _run_kernel(op: Op, inputs: list[Tensor], outs: tuple, params: dict):
     first = chain[0]
     supported = all(t.dtype in first.dtypes for t in inputs)
     kernel = first.kernel(op) if supported else None
-    if kernel is not None:
+    # A kernel may decline a call it does not cover (a dtype, a parameter) by returning
+    # NotImplemented: the call then goes on down the chain, as if it had no kernel.
+    result = NotImplemented if kernel is None else kernel(inputs, outs, **params)
+    if result is not NotImplemented:
         backends.record(op.name, first.name, "native")
-        return _as_tuple(kernel(inputs, outs, **params)), first
+        return _as_tuple(result), first
     if op.decompose is not None and supported and first is not backends.REFERENCE:
         backends.record(op.name, first.name, "decomposition")
         with no_grad():
             return _as_tuple(op.decompose(*inputs, **params)), None
     for backend in chain[1:]:
         kernel = backend.kernel(op) if all(t.dtype in backend.dtypes for t in inputs) else None
-        if kernel is not None:
+        result = NotImplemented if kernel is None else kernel(inputs, outs, **params)
+        if result is not NotImplemented:
             backends.record(op.name, backend.name, "reference")
-            return _as_tuple(kernel(inputs, outs, **params)), backend
+            return _as_tuple(result), backend
     if device.type != "cpu":
         backends.record(op.name, first.name, "cpu-roundtrip")
         host, _ = _run_kernel(op, [t.cpu() for t in inputs], outs, params)

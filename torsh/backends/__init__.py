@@ -11,6 +11,7 @@ reference.
 from __future__ import annotations
 
 import os
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -19,11 +20,18 @@ from .._core.device import device as Device
 from .._core.errors import UnsupportedDType
 from .._core.storage import Storage
 from .base import Backend
+from .c import C_BACKEND
 from .primitives import PRIMITIVES_BACKEND
 from .reference import REFERENCE
 
-_BACKENDS: dict[str, Backend] = {"reference": REFERENCE, "primitives": PRIMITIVES_BACKEND}
-_cpu_chain: list[Backend] = [REFERENCE]
+_BACKENDS: dict[str, Backend] = {"reference": REFERENCE, "primitives": PRIMITIVES_BACKEND,
+                                  "c": C_BACKEND}
+# The CPU chain: the C kernels first when they are built, then the reference, which has every
+# op (the dispatcher also tries an op's decomposition between the two).
+_cpu_chain: list[Backend] = [C_BACKEND, REFERENCE] if C_BACKEND.is_available() else [REFERENCE]
+if not C_BACKEND.is_available() and os.environ.get("TORSH_KERNELS") != "reference":
+    warnings.warn(f"torsh runs on the pure-Python reference: {C_BACKEND.unavailable_reason()}",
+                  RuntimeWarning, stacklevel=2)
 
 
 def register(backend: Backend) -> None:

@@ -1,0 +1,41 @@
+/* What the kernel sources share (not part of the ABI): includes, the n-d walk, threading. */
+#ifndef TORSH_INTERNAL_H
+#define TORSH_INTERNAL_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "torsh.h"
+
+#define TORSH_ABI_VERSION 1
+#define TORSH_INLINE static inline __attribute__((always_inline))
+
+/* Work is cut into blocks of this many elements of a row; a kernel runs its blocks on
+   several threads only when there are at least TORSH_PARALLEL_GRAIN elements in all,
+   since starting a parallel region costs more than small work saves. */
+#define TORSH_BLOCK 8192
+#define TORSH_PARALLEL_GRAIN 65536
+
+/* Offset of the first element of row `row` (all dims but the last) for one operand. */
+TORSH_INLINE int64_t torsh_row_offset(int64_t row, int ndim, const int64_t *shape,
+                                      const int64_t *strides) {
+    int64_t offset = 0;
+    for (int d = ndim - 2; d >= 0; d--) {
+        int64_t index = row % shape[d];
+        row /= shape[d];
+        offset += index * strides[d];
+    }
+    return offset;
+}
+
+TORSH_INLINE int64_t torsh_count(int ndim, const int64_t *shape) {
+    int64_t n = 1;
+    for (int d = 0; d < ndim; d++) n *= shape[d];
+    return n;
+}
+
+#endif

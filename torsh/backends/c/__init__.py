@@ -1,0 +1,62 @@
+"""The C backend: torsh's CPU kernels written in C (kernels/c), bound with cffi.
+
+`C_BACKEND.kernel(op)` gives the C kernel for an op, or None; a kernel may also decline a
+call it does not cover (a dtype, a parameter) by returning NotImplemented, and the dispatcher
+then goes on down the CPU chain (decomposition, then the reference). The library is built by
+the package build or `make kernels` (`python torsh/backends/c/build.py`); when it is missing,
+the backend is unavailable and says how to build it. TORSH_C_SANITIZE=1 loads the
+sanitizer build instead (`make test-asan`).
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..._core import dtype as dt
+from ..._core.storage import Storage
+from ..base import Backend
+from . import elementwise
+from ._library import load
+
+
+class CBackend(Backend):
+    name = "c"
+    device_type = "cpu"
+    dtypes = frozenset(dt.ALL)
+
+    def __init__(self, variant: str | None = None, sanitize: bool = False):
+        try:
+            self.ffi, self.lib, self.variant = load(variant, sanitize)
+        except OSError as error:
+            self.ffi = self.lib = self.variant = None
+            self._reason = (f"the C kernels are not built ({error}); build them with "
+                            f"`make kernels` (python torsh/backends/c/build.py)")
+            self._kernels = {}
+            return
+        self._reason = ""
+        self._kernels = elementwise.kernels(self.ffi, self.lib)
+
+    def is_available(self) -> bool:
+        return self.lib is not None
+
+    def unavailable_reason(self) -> str:
+        return self._reason
+
+    def kernel(self, op):
+        return self._kernels.get(op.name)
+
+    def native_ops(self) -> list:
+        return sorted(self._kernels)
+
+    def allocate(self, count, dtype, device):
+        return Storage(np.zeros(count, dtype=dtype.numpy), device)
+
+    def set_num_threads(self, n: int) -> None:
+        self.lib.torsh_set_num_threads(int(n))
+
+    def get_num_threads(self) -> int:
+        return self.lib.torsh_get_num_threads()
+
+
+C_BACKEND = CBackend(sanitize=bool(os.environ.get("TORSH_C_SANITIZE")))

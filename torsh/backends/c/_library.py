@@ -1,0 +1,70 @@
+"""Load the C kernel library with cffi (ABI mode) and pick its variant.
+
+The variant is `avx2` when the CPU has AVX2, FMA and F16C, else `portable`;
+TORSH_C_VARIANT=portable (or avx2) forces one. OpenMP threads wait passively
+(OMP_WAIT_POLICY=PASSIVE unless set): spinning waiters made two threads 2-20x slower than
+one whenever another process held a core of this 2-core machine.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import cffi
+
+PACKAGE = Path(__file__).resolve().parent
+SOURCES = PACKAGE.parent.parent.parent / "kernels" / "c"
+HEADER = SOURCES / "torsh.h"
+VARIANTS = ("avx2", "portable")
+ABI_VERSION = 1
+
+
+def library_path(variant: str, sanitize: bool = False) -> Path:
+    """Where `make kernels` (build.py) puts a variant's library."""
+    return PACKAGE / ("lib-asan" if sanitize else "lib") / f"libtorsh_{variant}.so"
+
+
+def cpu_flags() -> set:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    match = re.search(r"^flags\s*:\s*(.*)$", text, re.MULTILINE)
+    return set(match.group(1).split()) if match else set()
+
+
+def chosen_variant() -> str:
+    forced = os.environ.get("TORSH_C_VARIANT")
+    if forced:
+        if forced not in VARIANTS:
+            raise RuntimeError(f"TORSH_C_VARIANT={forced!r}: expected one of "
+                               f"{sorted(VARIANTS)}")
+        return forced
+    return "avx2" if {"avx2", "fma", "f16c"} <= cpu_flags() else "portable"
+
+
+def declarations() -> str:
+    """The header as cffi's cdef reads it: no preprocessor lines but integer #defines."""
+    lines = []
+    for line in HEADER.read_text().splitlines():
+        if line.startswith("#") and not re.match(r"#define \w+ \d+$", line):
+            continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def load(variant: str | None = None, sanitize: bool = False):
+    """(ffi, lib, variant) for the built library, or raise OSError saying what is missing."""
+    variant = variant or chosen_variant()
+    path = library_path(variant, sanitize)
+    if not path.exists():
+        raise OSError(f"{path} is not built")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    ffi = cffi.FFI()
+    ffi.cdef(declarations())
+    lib = ffi.dlopen(str(path))
+    if lib.torsh_abi_version() != ABI_VERSION:
+        raise OSError(f"{path} has ABI version {lib.torsh_abi_version()}, expected "
+                      f"{ABI_VERSION}: rebuild it with `make kernels`")
+    return ffi, lib, variant

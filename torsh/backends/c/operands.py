@@ -1,0 +1,89 @@
+"""Describe tensors to C kernels: pointers, shapes and element strides, checked first.
+
+Every kernel call goes through `strided_operands`, which broadcasts each input to the output
+shape (stride 0 on broadcast dims), merges dims that are contiguous for every operand (so a
+kernel sees as few dims as possible), and checks that every element the kernel may touch lies
+inside its tensor's storage. A kernel is never reachable with sizes that would read or write
+out of bounds.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..._core.storage import Storage
+
+C_TYPES = {"float32": "float", "float64": "double", "int64": "int64_t", "int32": "int32_t",
+           "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t", "bool": "uint8_t",
+           "float16": "uint16_t", "bfloat16": "uint16_t"}
+
+
+def check_inside(tensor) -> None:
+    """Raise unless every element of the view lies within its storage."""
+    if tensor.numel() == 0:
+        return
+    low = high = tensor._offset
+    for size, stride in zip(tensor._shape, tensor._stride):
+        reach = (size - 1) * stride
+        low, high = (low + reach, high) if reach < 0 else (low, high + reach)
+    if low < 0 or high >= len(tensor._storage.data):
+        raise RuntimeError(f"C backend: a view of shape {list(tensor._shape)}, strides "
+                           f"{list(tensor._stride)} and offset {tensor._offset} reaches outside "
+                           f"its storage of {len(tensor._storage.data)} elements")
+
+
+def broadcast_strides(tensor, shape: tuple) -> list:
+    """The tensor's element strides seen with `shape` (its shape broadcast to it)."""
+    lead = len(shape) - tensor.ndim
+    strides = [0] * lead
+    for size, stride, target in zip(tensor._shape, tensor._stride, shape[lead:]):
+        if size != target and size != 1:
+            raise RuntimeError(f"C backend: shape {list(tensor._shape)} does not broadcast "
+                               f"to {list(shape)}")
+        strides.append(0 if size == 1 and target != 1 else stride)
+    return strides
+
+
+def merge_dims(shape: tuple, strides: list) -> tuple:
+    """Drop size-1 dims and fuse neighbours that are contiguous for every operand:
+    returns (shape, [strides per operand])."""
+    dims = [d for d, n in enumerate(shape) if n != 1]
+    merged_shape, merged = [], [[] for _ in strides]
+    for d in dims:
+        if merged_shape and all(s[-1] == st[d] * shape[d] for s, st in zip(merged, strides)):
+            merged_shape[-1] *= shape[d]
+            for s, st in zip(merged, strides):
+                s[-1] = st[d]
+        else:
+            merged_shape.append(shape[d])
+            for s, st in zip(merged, strides):
+                s.append(st[d])
+    return tuple(merged_shape), merged
+
+
+class Call:
+    """The cffi arguments of one kernel call, kept alive until the call returns."""
+
+    def __init__(self, ffi):
+        self.ffi = ffi
+        self.keep = []
+
+    def pointer(self, tensor):
+        """A typed pointer to the tensor's first element (its storage plus offset)."""
+        check_inside(tensor)
+        buffer = self.ffi.from_buffer(C_TYPES[tensor.dtype.name] + "[]", tensor._storage.data)
+        self.keep.append(buffer)
+        return buffer + tensor._offset
+
+    def int64s(self, values):
+        array = self.ffi.new("int64_t[]", list(values) or [0])
+        self.keep.append(array)
+        return array
+
+
+def empty(shape: tuple, dtype):
+    """A fresh contiguous CPU tensor for a kernel's output."""
+    from ...tensor import Tensor
+    count = 1
+    for n in shape:
+        count *= n
+    return Tensor(Storage(np.empty(count, dtype=dtype.numpy)), shape, dtype=dtype)
