@@ -72,10 +72,13 @@ class OpNode(Node):
                 f"saved tensors after they have already been freed) at {self.name()}. Specify "
                 f"retain_graph=True if you need to backward through the graph a second time.")
         self.ctx.check_versions(self.name())
-        fused = None
+        result = NotImplemented
         if self.backend is not None and not is_grad_enabled():
             fused = self.backend.backward_kernel(self.op)
-        result = (fused or self.op.backward)(self.ctx, *grads)
+            if fused is not None:          # it may decline too, returning NotImplemented
+                result = fused(self.ctx, *grads)
+        if result is NotImplemented:
+            result = self.op.backward(self.ctx, *grads)
         return result if isinstance(result, tuple) else (result,)
 
     def release(self) -> None:

@@ -12,7 +12,8 @@
   return one gradient per input (None where none is needed), like the op's `backward`. The
   autograd node asks the backend that ran its forward first, and runs the op's backward formula
   when it returns None, or when the backward itself is being recorded (`create_graph=True`):
-  a fused kernel writes plain storage, so only the formula is differentiable again.
+  a fused kernel writes plain storage, so only the formula is differentiable again. Like a
+  forward kernel, it may decline a call by returning NotImplemented.
 
 `is_primitive(op)` says which ops a backend must implement to run everything: elementwise
 map/zip/ternary ops, reductions along dims, strided copy, cast, matmul, gather/scatter. Every

@@ -1,6 +1,7 @@
 """The C backend: torsh's CPU kernels written in C (kernels/c), bound with cffi.
 
-`C_BACKEND.kernel(op)` gives the C kernel for an op, or None; a kernel may also decline a
+`C_BACKEND.kernel(op)` gives the C kernel for an op, or None (each module of this package
+contributes the kernels of one family); a kernel may also decline a
 call it does not cover (a dtype, a parameter) by returning NotImplemented, and the dispatcher
 then goes on down the CPU chain (decomposition, then the reference). The library is built by
 the package build or `make kernels` (`python torsh/backends/c/build.py`); when it is missing,
@@ -9,15 +10,29 @@ sanitizer build instead (`make test-asan`).
 """
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 
 import numpy as np
 
 from ..._core import dtype as dt
 from ..._core.storage import Storage
 from ..base import Backend
-from . import elementwise
 from ._library import load
+
+
+def _kernel_modules() -> list:
+    """Every module of this package that offers kernels: `kernels(ffi, lib)` returns
+    {op name: kernel}, and `backward_kernels(ffi, lib)` (optional) {op name: fused
+    backward}. Adding a family of kernels is adding a module here."""
+    modules = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not info.name.startswith("_") and info.name not in ("build", "operands"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            if hasattr(module, "kernels"):
+                modules.append(module)
+    return modules
 
 
 class CBackend(Backend):
@@ -35,7 +50,11 @@ class CBackend(Backend):
             self._kernels = {}
             return
         self._reason = ""
-        self._kernels = elementwise.kernels(self.ffi, self.lib)
+        self._kernels, self._backward_kernels = {}, {}
+        for module in _kernel_modules():
+            self._kernels.update(module.kernels(self.ffi, self.lib))
+            if hasattr(module, "backward_kernels"):
+                self._backward_kernels.update(module.backward_kernels(self.ffi, self.lib))
 
     def is_available(self) -> bool:
         return self.lib is not None
@@ -45,6 +64,9 @@ class CBackend(Backend):
 
     def kernel(self, op):
         return self._kernels.get(op.name)
+
+    def backward_kernel(self, op):
+        return self._backward_kernels.get(op.name)
 
     def native_ops(self) -> list:
         return sorted(self._kernels)

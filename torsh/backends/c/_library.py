@@ -44,13 +44,20 @@ def chosen_variant() -> str:
     return "avx2" if {"avx2", "fma", "f16c"} <= cpu_flags() else "portable"
 
 
+def headers() -> list:
+    """The ABI: torsh.h, then one torsh_<family>.h per kernel family, in name order."""
+    return [HEADER] + sorted(SOURCES.glob("torsh_*.h"))
+
+
 def declarations() -> str:
-    """The header as cffi's cdef reads it: no preprocessor lines but integer #defines."""
+    """The ABI headers as cffi's cdef reads them: no preprocessor lines but integer
+    #defines."""
     lines = []
-    for line in HEADER.read_text().splitlines():
-        if line.startswith("#") and not re.match(r"#define \w+ \d+$", line):
-            continue
-        lines.append(line)
+    for header in headers():
+        for line in header.read_text().splitlines():
+            if line.startswith("#") and not re.match(r"#define \w+ \d+$", line):
+                continue
+            lines.append(line)
     return "\n".join(lines)
 
 
