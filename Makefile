@@ -1,18 +1,20 @@
 # make test  - set up .venv (if needed) and run the tests
 # make demo  - set up .venv (if needed) and run the main job: a CNN on the digits data
 # make tour  - a short tour of tensors, views, autograd and where each op is defined
-# make bench - the reference's timings, beside numpy (and PyTorch when installed)
+# make bench - timings beside numpy (and PyTorch when installed)
+# make kernels, make test-asan - rebuild the C kernels; their conformance under ASan+UBSan
 # make docs  - the site in build/docs: a page per op, generated from the code (see docs/conf.py)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo tour bench docs setup clean debian-venv kernels test-asan
+.PHONY: test demo tour bench docs setup clean debian-venv debian-cc kernels test-asan
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); $(MAKE) debian-venv; \
 		$(PYTHON) -m venv $(VENV); }
+	command -v cc >/dev/null || $(MAKE) debian-cc
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
@@ -21,18 +23,23 @@ $(STAMP): pyproject.toml setup.py
 debian-venv:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
 
-setup: $(STAMP)
+# The C kernels need a compiler (and OpenMP's runtime, which comes with gcc).
+debian-cc:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev
 
-test: $(STAMP)
+setup: $(STAMP)
+	$(PY) torsh/backends/c/build.py --if-stale
+
+test: setup
 	$(PY) -m pytest
 
-demo: $(STAMP)
+demo: setup
 	$(PY) docs/examples/cnn.py
 
 tour: $(STAMP)
 	$(PY) docs/examples/tour.py
 
-bench: $(STAMP)
+bench: setup
 	$(PY) -m bench
 
 # Any Sphinx warning fails the build; `make test` builds the docs the same way
@@ -46,10 +53,20 @@ docs: $(STAMP)
 kernels: $(STAMP)
 	$(PY) torsh/backends/c/build.py
 
+ASAN_RUN = LD_PRELOAD="$$($(CC_FOR_ASAN) -print-file-name=libasan.so) \
+	$$($(CC_FOR_ASAN) -print-file-name=libubsan.so)" ASAN_OPTIONS=detect_leaks=0 \
+	TORSH_C_SANITIZE=1
+
 test-asan: $(STAMP)
 	$(PY) torsh/backends/c/build.py --sanitize
-	LD_PRELOAD="$$($(CC_FOR_ASAN) -print-file-name=libasan.so) $$($(CC_FOR_ASAN) -print-file-name=libubsan.so)" \
-		ASAN_OPTIONS=detect_leaks=0 TORSH_C_SANITIZE=1 $(PY) -m conformance --backend c --quiet
+	for variant in avx2 portable; do \
+		$(ASAN_RUN) TORSH_C_VARIANT=$$variant $(PY) -m conformance --backend c --quiet || exit 1; \
+	done
+	@# the canary overflows a buffer on purpose: the sanitizer must catch it
+	mkdir -p build
+	! $(ASAN_RUN) $(PY) kernels/c/asan_canary.py 2> build/asan-canary.log
+	grep -q heap-buffer-overflow build/asan-canary.log
+	@echo "test-asan: conformance clean under ASan+UBSan, and the canary was caught"
 
 CC_FOR_ASAN ?= gcc
 

@@ -94,7 +94,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sanitize", action="store_true",
                         help="build with AddressSanitizer and UBSan into lib-asan/")
+    parser.add_argument("--if-stale", action="store_true",
+                        help="only when a library is missing or older than the sources")
     args = parser.parse_args(argv)
+    if args.if_stale and not is_stale(args.sanitize):
+        return 0
+    if args.if_stale and compiler() is None:
+        print("torsh: no C compiler: the C kernels are not built", file=sys.stderr)
+        return 0
     for path in build_all(args.sanitize):
         print(f"built {path}")
     return 0
