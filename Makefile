@@ -1,7 +1,7 @@
 # make test  - set up .venv (if needed) and run the tests
 # make demo  - set up .venv (if needed) and run the main job: a CNN on the digits data
 # make tour  - a short tour of tensors, views, autograd and where each op is defined
-# make bench - timings beside numpy (and PyTorch when installed)
+# make bench - timings beside PyTorch and numpy (BENCH_ARGS="--quick --filter sgemm" ...)
 # make kernels, make test-asan - rebuild the C kernels; their conformance under ASan+UBSan
 # make docs  - the site in build/docs: a page per op, generated from the code (see docs/conf.py)
 PYTHON ?= python3
@@ -40,7 +40,7 @@ tour: $(STAMP)
 	$(PY) docs/examples/tour.py
 
 bench: setup
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 # Any Sphinx warning fails the build; `make test` builds the docs the same way
 # (tests/test_docs.py).

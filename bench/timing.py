@@ -36,6 +36,15 @@ def median_seconds(fn: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(per_call)
 
 
+def summarize(samples: list) -> dict:
+    """Median, min, max and spread (half the range, relative to the median) of per-call
+    times, with the samples themselves."""
+    median = statistics.median(samples)
+    spread = (max(samples) - min(samples)) / 2 / median if median > 0 else 0.0
+    return {"median": median, "min": min(samples), "max": max(samples), "spread": spread,
+            "samples": list(samples)}
+
+
 def format_seconds(seconds: float | None) -> str:
     """3 significant figures in s, ms, us or ns."""
     if seconds is None:

@@ -1,8 +1,17 @@
-"""The PyTorch column: time the workloads with torch, here or in another interpreter.
+"""A library's side of the bench, in this interpreter or in a worker process.
 
-`python -m bench.torch_side --repeat N` prints one JSON object: the torch version, its thread
-count and the median seconds per workload. `__main__.py` runs it in a subprocess when torch is
-not importable beside torsh but TORSH_BENCH_TORCH_PYTHON names an interpreter that has it.
+`LocalSide(lib)` times workloads with a module that has PyTorch's API (torsh or torch) or,
+with lib=None, with numpy. `WorkerSide(python, threads, lib)` runs
+`python -m bench.torch_side --lib LIB` (for torch, possibly an interpreter with PyTorch but
+without torsh's dependencies) and drives the same `LocalSide` there over JSON lines on its
+stdin/stdout, so the bench can interleave the libraries: prepare a workload on every side,
+then alternate their repeats. By default every library runs in its own worker, so all of
+them are timed alike: a fresh process that sleeps while the others run, with the driver
+(and its imports) out of the way.
+
+Worker protocol, one JSON object per line: it first prints {version, threads, wait_policy};
+then answers {"prepare": name, "quick": bool} with {"number": calls per repeat} or
+{"skip": reason}, and {"run": number} with {"seconds": elapsed}.
 """
 from __future__ import annotations
 
@@ -11,9 +20,10 @@ import json
 import os
 import subprocess
 import sys
+import time
 
-from .timing import median_seconds
-from .workloads import WORKLOADS
+from .timing import MIN_REPEAT_SECONDS
+from .workloads import all_workloads
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -22,30 +32,153 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Passive waiting must be chosen before torch loads OpenMP; an explicit setting wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+# When the pure-Python reference serves some op of a workload's tiny version, torsh's call is
+# estimated from the tiny one's time times the workload's scale, and skipped above this.
+REFERENCE_LIMIT_SECONDS = 2.0
 
-def time_torch(torch, repeat: int) -> dict:
-    times = {w.name: median_seconds(w.make(torch), repeat) for w in WORKLOADS}
+
+def calibrate(fn) -> int:
+    """Calls per repeat so that a repeat lasts MIN_REPEAT_SECONDS (after a warm-up call)."""
+    start = time.perf_counter()
+    fn()
+    once = time.perf_counter() - start
+    if once >= MIN_REPEAT_SECONDS:
+        return 1
+    number = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        elapsed = time.perf_counter() - start
+        if elapsed >= MIN_REPEAT_SECONDS:
+            return number
+        number *= 10 if elapsed < MIN_REPEAT_SECONDS / 10 else 2
+
+
+def reference_ops(torsh, workload) -> tuple:
+    """The ops that the reference serves in the workload's tiny version (traced), and an
+    estimate of one call's seconds (None when no op runs on the reference)."""
+    fn = (workload.small or workload.make)(torsh)
+    with torsh.backends.trace() as trace:
+        fn()
+    slow = sorted({op for op, backend, path in trace.calls if backend == "reference"})
+    if not slow:
+        return slow, None
+    start = time.perf_counter()
+    fn()
+    return slow, (time.perf_counter() - start) * workload.scale
+
+
+class LocalSide:
+    """Times workloads with `lib` (torsh, torch) or numpy (lib=None) in this interpreter."""
+
+    def __init__(self, name: str, lib=None):
+        self.name, self.lib, self.fn = name, lib, None
+
+    def prepare(self, workload, quick: bool = False) -> dict:
+        self.fn = None
+        if self.lib is None and workload.make_numpy is None:
+            return {"skip": "no numpy version"}
+        if self.name == "torsh" and workload.scale > 1:
+            slow, estimate = reference_ops(self.lib, workload)
+            if estimate is not None and estimate > REFERENCE_LIMIT_SECONDS:
+                return {"skip": f"{', '.join(slow)} on the reference: ~{estimate:.3g} s a call"}
+        try:
+            self.fn = workload.make_numpy() if self.lib is None else workload.make(self.lib)
+            return {"number": calibrate(self.fn)}
+        except Exception as error:          # a missing op on one side skips that side only
+            self.fn = None
+            return {"skip": f"{type(error).__name__}: {str(error).splitlines()[0][:80]}"}
+
+    def run(self, number: int) -> float:
+        fn = self.fn
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        return time.perf_counter() - start
+
+    def close(self) -> None:
+        pass
+
+
+class WorkerSide:
+    """A LocalSide for torch in another interpreter, driven over pipes."""
+
+    def __init__(self, python: str, threads: int, name: str = "torch"):
+        env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        self.name = name
+        self.process = subprocess.Popen(
+            [python, "-m", "bench.torch_side", "--threads", str(threads), "--lib", name],
+            cwd=ROOT, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.info = self._read()
+
+    def _read(self) -> dict:
+        line = self.process.stdout.readline()
+        if not line:
+            error = self.process.stderr.read().strip().splitlines()
+            raise RuntimeError(error[-1] if error else "the worker exited")
+        return json.loads(line)
+
+    def _ask(self, request: dict) -> dict:
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def prepare(self, workload, quick: bool = False) -> dict:
+        return self._ask({"prepare": workload.name, "quick": quick})
+
+    def run(self, number: int) -> float:
+        return self._ask({"run": number})["seconds"]
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+
+
+def describe_torch(torch) -> dict:
     return {"version": torch.__version__, "threads": torch.get_num_threads(),
-            "wait_policy": os.environ.get("OMP_WAIT_POLICY", ""), "times": times}
+            "wait_policy": os.environ.get("OMP_WAIT_POLICY", "")}
 
 
-def time_in_subprocess(python: str, repeat: int, timeout: float = 300) -> dict:
-    """Run this module under `python`; raises RuntimeError with its stderr if it fails."""
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    done = subprocess.run([python, "-m", "bench.torch_side", "--repeat", str(repeat)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip()
-                           else f"exit status {done.returncode}")
-    return json.loads(done.stdout)
+def serve(lib: str, threads: int) -> None:
+    """The worker's loop (see the module doc)."""
+    if lib == "torch":
+        import torch
+        if threads > 0:
+            torch.set_num_threads(threads)
+        side, info = LocalSide("torch", torch), describe_torch(torch)
+    elif lib == "torsh":
+        import torsh
+        if threads > 0:
+            torsh.set_num_threads(threads)
+        side = LocalSide("torsh", torsh)
+        info = {"version": torsh.__version__, "threads": torsh.get_num_threads()}
+    else:
+        import numpy
+        side, info = LocalSide("numpy"), {"version": numpy.__version__}
+    print(json.dumps(info), flush=True)
+    tables: dict = {}
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "prepare" in request:
+            quick = bool(request.get("quick"))
+            table = tables.setdefault(quick, {w.name: w for w in all_workloads(quick)})
+            workload = table.get(request["prepare"])
+            answer = (side.prepare(workload) if workload is not None
+                      else {"skip": "unknown workload"})
+        else:
+            answer = {"seconds": side.run(int(request["run"]))}
+        print(json.dumps(answer), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--lib", choices=("torch", "torsh", "numpy"), default="torch")
     args = parser.parse_args()
-    import torch
-    json.dump(time_torch(torch, args.repeat), sys.stdout)
+    serve(args.lib, args.threads)
 
 
 if __name__ == "__main__":

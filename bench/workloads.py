@@ -58,6 +58,11 @@ class Workload:
     label: str
     make: Callable                # make(lib) -> timed function
     make_numpy: Callable | None   # make_numpy() -> timed function (None: no numpy column)
+    group: str = "basics"
+    work: float | None = None     # flops or bytes moved by one call, for the rate column
+    unit: str | None = None       # "GFLOP/s" or "GB/s"
+    small: Callable | None = None  # small(lib): a tiny version, traced to see who serves it
+    scale: float = 1.0            # how many times more work than `small` one call does
 
 
 def _matmul(lib):
@@ -164,13 +169,28 @@ def _cnn_step(lib):
     return step
 
 
+def _small_conv(lib):
+    """The conv workload on one 3x3 image with 16 channels and 1 output channel."""
+    x = lib.from_numpy(data(1, CONV_INPUT[1], 3, 3)).requires_grad_()
+    w = lib.from_numpy(data(1, CONV_WEIGHT[1], 3, 3, seed=1)).requires_grad_()
+    return lambda: lib.autograd.grad(lib.nn.functional.conv2d(x, w, padding=1).sum(), (x, w))
+
+
 WORKLOADS = (
     Workload("matmul", "matmul 64x128 @ 128x64", _matmul, _matmul_numpy),
     Workload("add", "add, 10,000 elements", _add, _add_numpy),
     Workload("exp", "exp, 10,000 elements", _exp, _exp_numpy),
     Workload("sum", "sum of 100,000 elements", _sum, _sum_numpy),
-    Workload("graph", f"20-op graph fwd+bwd ({GRAPH_SIZE} el.)", _graph, _graph_numpy),
+    Workload("graph", f"20-op graph fwd+bwd ({GRAPH_SIZE} el.)", _graph, _graph_numpy,
+             group="overhead"),
     Workload("overhead", "add on 1 element (per-op cost)", _overhead, _overhead_numpy),
-    Workload("conv", "conv2d 3x3 fwd+bwd (32,16,8,8)->32 ch", _conv, _conv_numpy),
+    Workload("conv", "conv2d 3x3 fwd+bwd (32,16,8,8)->32 ch", _conv, _conv_numpy,
+             small=lambda lib: _small_conv(lib), scale=float(CONV_INPUT[0] * 64 * CONV_WEIGHT[0])),
     Workload("cnn_step", "demo CNN train step (32 digits)", _cnn_step, None),
 )
+
+
+def all_workloads(quick: bool = False) -> tuple:
+    """Everything `python -m bench` may time: the basics above, then issue 5's suite."""
+    from .suite import suite
+    return WORKLOADS + suite(quick)

@@ -53,15 +53,22 @@ def test_elementwise_matches_the_reference_on_views_and_broadcasts(dtype):
                                    torsh.float32 else 1e-14)
 
 
-def test_native_path_is_recorded_and_other_dtypes_fall_back():
+def test_native_path_is_recorded_and_a_declined_call_falls_through(monkeypatch):
     x = torsh.ones(4)
     with torsh.backends.trace() as t:
         x + x
-        torsh.ones(4, dtype=torsh.float16) + 1          # not covered yet: declined
-        torsh.sub(x, x, alpha=2)                        # a parameter it does not take
-    assert t.calls[0] == ("add", "c", "native")
-    assert ("add", "reference", "reference") in t.calls[1:]
-    assert t.calls[-1] == ("sub", "reference", "reference")
+    assert t.calls == [("add", "c", "native")]
+    # a kernel that declines (returns NotImplemented) hands the call to the reference
+    monkeypatch.setitem(C_BACKEND._kernels, "exp", lambda inputs, outs, **p: NotImplemented)
+    with torsh.backends.trace() as t:
+        y = x.exp()
+    assert t.calls == [("exp", "reference", "reference")]
+    assert y.tolist() == pytest.approx([2.718281828] * 4)
+    missing = [name for name in ("lgamma", "digamma") if name not in C_BACKEND.native_ops()]
+    if missing:                                          # an op without a C kernel
+        with torsh.backends.trace() as t:
+            getattr(torsh, missing[0])(x)
+        assert t.calls == [(missing[0], "reference", "reference")]
 
 
 def test_special_values_follow_the_reference():

@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from bench import timing, workloads  # noqa: E402
+from bench import suite, timing, workloads  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def tour_output():
     "m.sum(): tensor(66.)",
     "after loss.backward(), w.grad (= 2 w): tensor([ 1., -2.,  4.])",
     "dy/da = 27.0 (3a^2), d2y/da2 = 18.0 (6a)",
-    "  matmul   served by reference",
+    f"  matmul   served by {torsh.backends.current()}",
     "torch.ops.OPS['exp'] = <op exp>",
     "def exp(x):",
     "def _matmul_reference(a: Array, b: Array) -> Array:",
@@ -65,14 +65,36 @@ def test_graph_gradient_by_hand_matches_autograd():
     np.testing.assert_allclose(grad_w.numpy(), hand_w, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("workload", [w for w in workloads.WORKLOADS if w.make_numpy],
-                         ids=lambda w: w.name)
+def _cheap_on_this_backend(workload) -> bool:
+    """Every quick workload, but on the pure-Python reference only the small ones."""
+    return torsh.backends.current() != "reference" or workload.scale <= 5000
+
+
+@pytest.mark.parametrize("workload", [w for w in workloads.WORKLOADS + suite.suite(quick=True)
+                                      if w.make_numpy], ids=lambda w: w.name)
 def test_workload_computes_what_numpy_computes(workload):
+    if not _cheap_on_this_backend(workload):
+        pytest.skip("too slow on the reference")
     ours, theirs = workload.make(torsh)(), workload.make_numpy()()
     if not isinstance(ours, tuple):
         ours, theirs = (ours,), (theirs,)
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a.detach().numpy(), b, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("workload", [w for w in suite.suite(quick=True) if w.small],
+                         ids=lambda w: w.name)
+def test_small_version_of_every_workload_runs(workload):
+    workload.small(torsh)()
+
+
+def test_quick_suite_covers_the_issue():
+    groups = {w.group for w in suite.suite(quick=True)}
+    assert groups == {"sgemm", "elementwise", "reduction", "normalization", "conv", "pool",
+                      "overhead", "training"}
+    full = {w.name for w in suite.suite()}
+    assert {"sgemm_2048x2048x2048", "sgemm_256x4096x1024", "add_16000000",
+            "conv_bwd_32x64x16x16->64", "mlp_784_step"} <= full
 
 
 def test_cnn_step_workload_trains():
@@ -89,12 +111,55 @@ def test_format():
     assert timing.format_ratio(1.0, None) == "-"
 
 
-def test_bench_prints_a_table(monkeypatch, capsys):
+def test_summarize():
+    summary = timing.summarize([1.0, 3.0, 2.0])
+    assert summary["median"] == 2.0 and summary["spread"] == 0.5
+    assert (summary["min"], summary["max"]) == (1.0, 3.0)
+
+
+def test_filter_selects_by_name_group_or_label():
     import bench.__main__ as bench_main
-    cheap = tuple(w for w in workloads.WORKLOADS if w.name in ("exp", "overhead"))
-    monkeypatch.setattr(bench_main, "WORKLOADS", cheap)
-    monkeypatch.setattr(bench_main, "torch_column", lambda repeat, python: (None, "torch: -"))
-    assert bench_main.main(["--repeat", "1"]) == 0
+    every = workloads.all_workloads(quick=True)
+    names = {w.name for w in bench_main.selected(every, "^exp$,overhead")}
+    assert names == {"exp", "graph", "overhead", "add_1", "add_1_grad"}
+
+
+def test_bench_prints_a_table_and_writes_json(tmp_path, capsys):
+    import json
+
+    import bench.__main__ as bench_main
+    path = tmp_path / "bench.json"
+    assert bench_main.main(["--quick", "--filter", "^exp$,^add_1$,^sgemm_64", "--no-torch",
+                            "--repeat", "2", "--busy", "--json", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "served by reference" in out
-    assert "torsh/numpy" in out and "add on 1 element (per-op cost)" in out
+    assert f"served by {torsh.backends.current()}" in out
+    assert "torch/torsh" in out and "add, 1 element (per-op cost)" in out
+    assert "FMA peak" in out and "a process spins on one core" in out
+    report = json.loads(path.read_text())
+    entries = {e["name"]: e for e in report["workloads"]}
+    assert set(entries) == {"exp", "add_1", "sgemm_64x64x64"}
+    assert report["busy"] and report["quick"] and report["repeat"] == 2
+    times = entries["add_1"]["times"]
+    assert len(times["torsh"]["samples"]) == 2 and times["numpy"]["median"] > 0
+    assert entries["add_1"]["ratio_numpy_over_torsh"] > 0
+    assert entries["sgemm_64x64x64"]["unit"] == "GFLOP/s"
+    assert entries["sgemm_64x64x64"]["rate"]["torsh"] > 0
+
+
+def test_bench_with_pytorch_in_a_worker(capsys):
+    python = os.environ.get("TORSH_BENCH_TORCH_PYTHON")
+    if not python:
+        pytest.skip("TORSH_BENCH_TORCH_PYTHON is not set")
+    import bench.__main__ as bench_main
+    assert bench_main.main(["--quick", "--filter", "^add_1$", "--repeat", "1", "--json",
+                            ""]) == 0
+    out = capsys.readouterr().out
+    assert "torch: 2." in out and "timed in" in out
+
+
+def test_bench_in_process(capsys):
+    import bench.__main__ as bench_main
+    assert bench_main.main(["--quick", "--filter", "^add_1$", "--no-torch", "--in-process",
+                            "--repeat", "1", "--stat", "min", "--json", ""]) == 0
+    out = capsys.readouterr().out
+    assert "timed in this interpreter" in out and "min of 1 interleaved repeats" in out

@@ -14,11 +14,16 @@ out-of-place op and write the result back (`dispatch_inplace`).
 """
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from . import backends
 from ._core import dtype as dt
 from ._core.errors import AutogradError, DeviceMismatch, DTypeRuntimeError, ShapeMismatch
 from ._core.storage import Storage
 from .autograd.graph import Context, OpNode, gradient_edge
+from .backends import _tracers
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .ops._op import PROMOTE_INT_TO_FLOAT, Op, Out
 from .tensor import Tensor
@@ -32,7 +37,7 @@ def scalar_tensor(value, dtype: dt.dtype | None = None, device=None) -> Tensor:
     """
     promotes_as = dtype or dt.scalar_dtype(value)
     stored = dt.float64 if dtype is None and promotes_as.is_floating_point else promotes_as
-    tensor = Tensor(Storage(dt.round_to([value], stored)), (), dtype=stored)
+    tensor = Tensor(Storage(_scalar_array(value, stored)), (), dtype=stored)
     if device is not None and device.type != "cpu":
         tensor = tensor.to(device)
     tensor._wrapped_number = True
@@ -41,7 +46,28 @@ def scalar_tensor(value, dtype: dt.dtype | None = None, device=None) -> Tensor:
     return tensor
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _scalar_array(value, stored: dt.dtype) -> np.ndarray:
+    """dt.round_to([value], stored), without its general machinery for the common cases."""
+    kind = type(value)
+    if kind is float:
+        if stored is dt.float64:
+            return np.array([value], dtype=np.float64)
+        if stored is dt.float32 and math.isfinite(value) and abs(value) <= _FLOAT32_MAX:
+            return np.array([value], dtype=np.float64).astype(np.float32)
+    elif kind is int and stored is dt.int64 and -2**63 <= value < 2**63:
+        return np.array([value], dtype=np.int64)
+    return dt.round_to([value], stored)
+
+
 def _as_tensors(op: Op, args) -> list[Tensor]:
+    for arg in args:
+        if type(arg) is not Tensor:
+            break
+    else:                                 # the common case: tensors only
+        return list(args)
     device = next((a.device for a in args if isinstance(a, Tensor)), None)
     result = []
     for arg in args:
@@ -56,7 +82,6 @@ def _as_tensors(op: Op, args) -> list[Tensor]:
 
 
 def _python_number(value, op: Op):
-    import numpy as np
     if isinstance(value, np.generic) and value.ndim == 0:
         return value.item()
     if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**64:
@@ -67,6 +92,14 @@ def _python_number(value, op: Op):
 
 
 def _check_devices(op: Op, inputs: list[Tensor]) -> None:
+    if len(inputs) < 2:
+        return
+    first = inputs[0]._storage.device
+    for t in inputs:
+        if t._storage.device is not first:
+            break
+    else:                                 # one device object: nothing to compare
+        return
     devices = {t.device for t in inputs if not (t._wrapped_number or t.ndim == 0)}
     if len(devices) > 1:
         names = ", ".join(sorted(str(d) for d in devices))
@@ -74,11 +107,23 @@ def _check_devices(op: Op, inputs: list[Tensor]) -> None:
                              f"found at least two devices, {names}!")
 
 
+# result_type_of for each tuple of (dtype, priority) seen: promotion is a pure function of it.
+_RESULT_TYPES: dict = {}
+
+
+def _result_type(operands: tuple) -> dt.dtype:
+    common = _RESULT_TYPES.get(operands)
+    if common is None:
+        common = dt.result_type_of([dt.Operand(d, p) for d, p in operands])
+        _RESULT_TYPES[operands] = common
+    return common
+
+
 def promoted_dtype(op: Op, inputs: list[Tensor]) -> dt.dtype:
     """The dtype the op computes in, from its promotion kind (see `ops._op`)."""
-    operands = [dt.Operand(getattr(t, "_promotion_dtype", t.dtype), 0) if t._wrapped_number
-                else dt.Operand(t.dtype, 2 if t.ndim else 1) for t in inputs]
-    common = dt.result_type_of(operands)
+    common = _result_type(tuple(
+        (getattr(t, "_promotion_dtype", t.dtype), 0) if t._wrapped_number
+        else (t.dtype, 2 if t._shape else 1) for t in inputs))
     if op.promote == PROMOTE_INT_TO_FLOAT and not common.is_floating_point:
         common = dt.get_default_dtype()
     return common
@@ -87,6 +132,13 @@ def promoted_dtype(op: Op, inputs: list[Tensor]) -> dt.dtype:
 def _promote(op: Op, inputs: list[Tensor]) -> list[Tensor]:
     if op.promote is None or not inputs:
         return inputs
+    first = inputs[0].dtype
+    for t in inputs:
+        if t.dtype is not first or t._wrapped_number:
+            break
+    else:      # one dtype, no wrapped numbers: the common dtype is that dtype, or the default
+        if first.category == dt.FLOATING or op.promote != PROMOTE_INT_TO_FLOAT:
+            return inputs
     positions = op.extra.get("promoted", range(len(inputs)))
     common = promoted_dtype(op, [inputs[i] for i in positions])
     promoted = [_cast_keeping_rank(t, common) if i in positions and t.dtype is not common else t
@@ -111,17 +163,24 @@ def _run_kernel(op: Op, inputs: list[Tensor], outs: tuple, params: dict):
     may have), else the next backend in the chain (on the CPU: the reference), else a round
     trip through the CPU. Every call records which of these served it. Returns the outputs and
     the backend whose kernel made them (None when decomposed or copied from the CPU)."""
-    device = inputs[0].device if inputs else params.get("device") or backends.Device("cpu")
+    device = (inputs[0]._storage.device if inputs
+              else params.get("device") or backends.Device("cpu"))
     chain = backends.chain_for(device)
     first = chain[0]
-    supported = all(t.dtype in first.dtypes for t in inputs)
+    dtypes = first.dtypes
+    supported = True
+    for t in inputs:
+        if t.dtype not in dtypes:
+            supported = False
+            break
     kernel = first.kernel(op) if supported else None
     # A kernel may decline a call it does not cover (a dtype, a parameter) by returning
     # NotImplemented: the call then goes on down the chain, as if it had no kernel.
     result = NotImplemented if kernel is None else kernel(inputs, outs, **params)
     if result is not NotImplemented:
-        backends.record(op.name, first.name, "native")
-        return _as_tuple(result), first
+        if _tracers:
+            backends.record(op.name, first.name, "native")
+        return (result if type(result) is tuple else (result,)), first
     if op.decompose is not None and supported and first is not backends.REFERENCE:
         backends.record(op.name, first.name, "decomposition")
         with no_grad():
@@ -145,20 +204,25 @@ def _as_tuple(result) -> tuple:
 
 
 def _requires_grad(inputs) -> bool:
-    return is_grad_enabled() and any(t._requires_grad or t.grad_fn is not None for t in inputs)
+    if not is_grad_enabled():
+        return False
+    for t in inputs:
+        if t._requires_grad or t.grad_fn is not None:
+            return True
+    return False
 
 
 def _record(op: Op, inputs: list[Tensor], outputs: tuple, params: dict, backend=None) -> None:
     """Attach an autograd node to the outputs (the op's backward, with what it saved, and the
     backend that ran the forward: its fused backward kernel, if any, runs first)."""
-    needs = tuple(t.requires_grad for t in inputs)
+    needs = tuple(t._requires_grad for t in inputs)
     ctx = Context(tuple(inputs) if op.saves_inputs else None, params,
                   tuple(t._shape for t in inputs), tuple(t.dtype for t in inputs), needs)
     edges = tuple(gradient_edge(t) if need else None for t, need in zip(inputs, needs))
     node = OpNode(op, ctx, edges, len(outputs))
     node.backend = backend
     node.input_meta = [(t._shape, t.dtype) for t in inputs]
-    node.output_meta = [(o._shape, o.dtype, o.device) for o in outputs]
+    node.output_meta = [(o._shape, o.dtype, o._storage.device) for o in outputs]
     differentiable = op.differentiable_outputs
     for i, out in enumerate(outputs):
         if (differentiable is None or i in differentiable) and out.dtype.is_floating_point:
@@ -166,7 +230,7 @@ def _record(op: Op, inputs: list[Tensor], outputs: tuple, params: dict, backend=
     if op.saves_output:
         ctx.outputs = outputs
         ctx.output = outputs[0]
-    ctx.save_versions(node.name())
+    ctx.save_versions(node._name)
 
 
 def dispatch(op: Op, *args, **params):

@@ -6,6 +6,8 @@ computation is an op in `torsh/ops`, installed here as a method from `ops.METHOD
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._core import dtype as dt
@@ -15,6 +17,17 @@ from ._core.shape import Size, contiguous_strides, is_contiguous, normalize_dim
 from ._core.storage import Storage
 
 
+# Row-major strides of the shapes seen (a model uses few shapes; the cache stays small).
+_ROW_MAJOR: dict = {}
+
+
+def _row_major(shape: tuple) -> tuple:
+    strides = contiguous_strides(shape)
+    if len(_ROW_MAJOR) < 4096:
+        _ROW_MAJOR[shape] = strides
+    return strides
+
+
 class Tensor:
     __slots__ = ("_storage", "_shape", "_stride", "_offset", "dtype", "_requires_grad", "grad",
                  "grad_fn", "_output_nr", "_base", "_accumulator", "_retains_grad",
@@ -22,8 +35,12 @@ class Tensor:
 
     def __init__(self, storage: Storage, shape, stride=None, offset: int = 0, dtype=None):
         self._storage = storage
-        self._shape = tuple(shape)
-        self._stride = tuple(stride) if stride is not None else contiguous_strides(self._shape)
+        self._shape = shape = tuple(shape)
+        if stride is None:
+            stride = _ROW_MAJOR.get(shape)
+            if stride is None:
+                stride = _row_major(shape)
+        self._stride = tuple(stride)
         self._offset = offset
         self.dtype = dtype if dtype is not None else dt.from_numpy(storage.data.dtype)
         self._requires_grad = False
@@ -51,7 +68,7 @@ class Tensor:
     @staticmethod
     def _empty(shape, dtype: dt.dtype, device: Device | None = None) -> "Tensor":
         from . import backends
-        storage = backends.allocate(int(np.prod(shape, dtype=np.int64)), dtype,
+        storage = backends.allocate(int(math.prod(shape)), dtype,
                                     device or Device("cpu"))
         return Tensor(storage, shape, dtype=dtype)
 
@@ -84,7 +101,7 @@ class Tensor:
     ndimension = dim
 
     def numel(self) -> int:
-        return int(np.prod(self._shape, dtype=np.int64))
+        return int(math.prod(self._shape))
 
     nelement = numel
 

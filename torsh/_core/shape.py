@@ -88,6 +88,8 @@ def normalize_dims(dims, ndim: int, op: str) -> tuple[int, ...]:
 
 def broadcast_shapes(*shapes: Sequence[int], op: str = "broadcast_shapes") -> tuple[int, ...]:
     """Align shapes at the right; each dim pair must be equal or contain a 1."""
+    if shapes and all(s == shapes[0] for s in shapes[1:]):
+        return tuple(shapes[0])
     ndim = max((len(s) for s in shapes), default=0)
     result = [1] * ndim
     for shape in shapes:

@@ -21,6 +21,16 @@ def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.strip("_").split("_"))
 
 
+_NODE_NAMES: dict = {}   # op name -> its node's name ("add" -> "AddBackward0")
+
+
+def _node_name(op_name: str) -> str:
+    name = _NODE_NAMES.get(op_name)
+    if name is None:
+        name = _NODE_NAMES[op_name] = _camel(op_name) + "Backward0"
+    return name
+
+
 class Node:
     """One recorded op call: how to turn output gradients into input gradients."""
 
@@ -60,7 +70,7 @@ class OpNode(Node):
     """The node of a torsh op: runs the op's backward formula on the saved context."""
 
     def __init__(self, op, ctx, next_functions, num_outputs):
-        super().__init__(_camel(op.name) + "Backward0", next_functions, num_outputs)
+        super().__init__(_node_name(op.name), next_functions, num_outputs)
         self.op = op
         self.ctx = ctx
         self.backend = None      # the backend whose kernel ran the forward (dispatch sets it)
@@ -129,7 +139,7 @@ class SavedTensors(tuple):
 
     def __new__(cls, tensors, node_name: str = "backward"):
         saved = super().__new__(cls, tensors)
-        saved.versions = tuple(t._version if t is not None else None for t in tensors)
+        saved.versions = tuple(t._storage.version if t is not None else None for t in tensors)
         saved.node_name = node_name
         return saved
 
@@ -162,7 +172,7 @@ class Context:
         """Remember versions: inputs are checked when read, outputs before backward runs."""
         if self.inputs is not None:
             self.inputs = SavedTensors(self.inputs, node_name)
-        self._versions = [(t, t._version) for t in self.outputs or () if t is not None]
+        self._versions = [(t, t._storage.version) for t in self.outputs or () if t is not None]
 
     def check_versions(self, node_name: str) -> None:
         for tensor, version in self._versions:

@@ -39,6 +39,8 @@ def common_dtype(*operands) -> dt.dtype:
 
 def _check_alpha(a, b, alpha, name):
     """PyTorch refuses a float alpha for an integer result and a bool alpha for a non-bool one."""
+    if type(alpha) is int:          # the common case, never refused
+        return
     common = common_dtype(a, b)
     if isinstance(alpha, float) and not common.is_floating_point:
         raise DTypeRuntimeError(f"{name}: For integral input tensors, argument alpha must not "

@@ -1,6 +1,10 @@
 """Adam and AdamW (decoupled weight decay), with the AMSGrad variant.
 
 m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)
+
+A parameter is updated by one fused C kernel when the C backend serves the CPU and the
+parameter, its gradient and its state are contiguous tensors of one float dtype; otherwise by
+the tensor ops below (the same operations in the same order).
 """
 
 import math
@@ -40,6 +44,8 @@ class Adam(Optimizer):
             _init_state(state, p, "exp_avg", "exp_avg_sq")
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = torsh.zeros_like(p)
+        if self._fused_update(group, p, state):
+            return
         grad = _weight_decay(group, p, grad, group["decoupled_weight_decay"])
         step = _bump_step(state)
         exp_avg, exp_avg_sq = _adam_moments(state, grad, beta1, beta2)
@@ -52,6 +58,23 @@ class Adam(Optimizer):
             second = exp_avg_sq
         denom = (second.sqrt() / bias_correction2_sqrt).add_(group["eps"])
         p.addcdiv_(exp_avg, denom, value=-step_size)
+
+    def _fused_update(self, group, p, state):
+        """One C call for the whole step (see the module doc); False when declined."""
+        from ..backends.c.optim_kernels import adam_step, ready
+        tensors = [state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq")]
+        if group.get("differentiable") or (group["amsgrad"] and tensors[2] is None) or \
+                not ready(p, p.grad, *tensors):
+            return False
+        beta1, beta2 = group["betas"]
+        args = (p, p.grad, tensors[0], tensors[1], tensors[2] if group["amsgrad"] else None,
+                group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
+                group["decoupled_weight_decay"], group.get("maximize", False))
+        step = state.get("step")
+        if not adam_step(*args, (0.0 if step is None else step.item()) + 1):
+            return False
+        _bump_step(state)
+        return True
 
 
 class AdamW(Adam):

@@ -1,35 +1,102 @@
-"""Elementwise ops on the C kernels: `torsh_unary_*` and `torsh_binary_*` (kernels/c/
-elementwise.c) for float32 and float64; other dtypes and parameters decline (NotImplemented),
-so the next backend serves them."""
+"""Elementwise ops on the C kernels: every unary, binary and ternary op of torsh/ops and the
+nn activations, for every dtype they accept.
+
+Two kinds of kernel serve them: `torsh_unary_*` / `torsh_binary_*` (kernels/c/elementwise.c:
+float32 and float64, vectorised, AVX2 polynomials for exp/tanh/sigmoid/log in float32) for
+the hot ops, and `torsh_map` (kernels/c/cast.c, see cast.run_map) for everything else: any
+dtype, any parameter. An op or dtype neither covers declines (NotImplemented).
+"""
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+
+from .cast import run_map
 from .operands import Call, broadcast_strides, empty, merge_dims
 
-UNARY = {"neg": "TORSH_NEG", "abs": "TORSH_ABS", "exp": "TORSH_EXP", "log": "TORSH_LOG",
-         "sqrt": "TORSH_SQRT", "tanh": "TORSH_TANH", "sigmoid": "TORSH_SIGMOID",
-         "relu": "TORSH_RELU", "sin": "TORSH_SIN", "cos": "TORSH_COS",
-         "reciprocal": "TORSH_RECIPROCAL", "square": "TORSH_SQUARE", "rsqrt": "TORSH_RSQRT",
-         "expm1": "TORSH_EXPM1", "log1p": "TORSH_LOG1P"}
-BINARY = {"add": "TORSH_ADD", "sub": "TORSH_SUB", "mul": "TORSH_MUL", "div": "TORSH_DIV",
-          "maximum": "TORSH_MAXIMUM", "minimum": "TORSH_MINIMUM"}
+FAST_UNARY = {"neg": "TORSH_NEG", "abs": "TORSH_ABS", "exp": "TORSH_EXP", "log": "TORSH_LOG",
+              "sqrt": "TORSH_SQRT", "tanh": "TORSH_TANH", "sigmoid": "TORSH_SIGMOID",
+              "relu": "TORSH_RELU", "sin": "TORSH_SIN", "cos": "TORSH_COS",
+              "reciprocal": "TORSH_RECIPROCAL", "square": "TORSH_SQUARE",
+              "rsqrt": "TORSH_RSQRT", "expm1": "TORSH_EXPM1", "log1p": "TORSH_LOG1P"}
+FAST_BINARY = {"add": "TORSH_ADD", "sub": "TORSH_SUB", "mul": "TORSH_MUL", "div": "TORSH_DIV",
+               "maximum": "TORSH_MAXIMUM", "minimum": "TORSH_MINIMUM"}
 SUFFIX = {"float32": "f32", "float64": "f64"}
+
+# op name -> torsh_map op (TORSH_M_<NAME>) for ops without parameters
+PLAIN = ["neg", "abs", "sign", "signbit", "square", "exp", "exp2", "expm1", "log", "log2",
+         "log10", "log1p", "sqrt", "rsqrt", "reciprocal", "sin", "cos", "tan", "asin", "acos",
+         "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfc",
+         "sinc", "deg2rad", "rad2deg", "floor", "ceil", "trunc", "frac", "relu", "isnan",
+         "isinf", "isposinf", "isneginf", "isfinite", "isreal", "logical_not", "positive",
+         "silu", "mish", "hardsigmoid", "hardswish", "softsign", "tanhshrink",
+         "mul", "div", "floor_divide", "trunc_divide", "remainder", "fmod", "pow", "eq", "ne",
+         "lt", "le", "gt", "ge", "maximum", "minimum", "fmax", "fmin", "logical_and",
+         "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "atan2",
+         "hypot", "logaddexp", "logaddexp2", "xlogy", "copysign", "heaviside", "where", "lerp"]
+ALIASES = {"sgn": "sign", "bitwise_left_shift": "shift_left",
+           "bitwise_right_shift": "shift_right", "log_sigmoid": "logsigmoid"}
+
+# op name -> params -> (dparams, iparams)
+PARAMS = {
+    "round": lambda decimals: ((), (decimals,)),
+    "logit": lambda eps: ((eps or 0.0,), (eps is not None,)),
+    "nan_to_num": lambda nan, posinf, neginf: ((nan, posinf, neginf), ()),
+    "isclose": lambda rtol, atol, equal_nan: ((rtol, atol), (equal_nan,)),
+    "addcmul": lambda value: ((value,), (value,)),
+    "addcdiv": lambda value: ((value,), (value,)),
+    "hardtanh": lambda min_val, max_val: ((min_val, max_val), ()),
+    "leaky_relu": lambda negative_slope: ((negative_slope,), ()),
+    "elu": lambda alpha, scale: ((alpha, scale), ()),
+    "celu": lambda alpha: ((alpha,), ()),
+    "gelu": lambda approximate: ((), (approximate == "tanh",)),
+    "softplus": lambda beta, threshold: ((beta, threshold), ()),
+    "threshold": lambda threshold, value: ((threshold, value), ()),
+    "hardshrink": lambda lambd: ((lambd,), ()),
+    "softshrink": lambda lambd: ((lambd,), ()),
+    "nextafter": lambda dtype_name: ((), (NEXTAFTER_KIND[dtype_name],)),
+}
+NEXTAFTER_KIND = {"float64": 0, "float32": 1, "float16": 2, "bfloat16": 3}
 
 
 def _suffix(inputs, out):
-    """The kernel's type suffix when every operand has the output's dtype, else None."""
+    """The fast kernel's type suffix when every operand has the output's dtype, else None."""
     name = out.dtype.name
     if name not in SUFFIX or any(t.dtype.name != name for t in inputs):
         return None
     return SUFFIX[name]
 
 
-def _map(ffi, lib, function: str, code: int, inputs, out_spec):
-    """Run an n-ary map kernel: out = f(inputs...) over out_spec.shape."""
+@lru_cache(maxsize=256)
+def _row_major(shape: tuple) -> tuple:
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= n
+    return tuple(reversed(strides)), step
+
+
+def _fast(ffi, lib, function: str, code: int, inputs, out_spec):
+    """Run torsh_unary_* / torsh_binary_*: out = f(inputs...) over out_spec.shape."""
     suffix = _suffix(inputs, out_spec)
     if suffix is None:
         return NotImplemented
     out = empty(out_spec.shape, out_spec.dtype)
-    if out.numel() == 0:
+    strides, count = _row_major(tuple(out_spec.shape))
+    if count == 0:
+        return out
+    if all(tuple(t._shape) == out._shape and tuple(t._stride) == strides and t._offset >= 0 and
+           t._offset + count <= len(t._storage.data) for t in inputs):
+        # every operand is row-major over the whole shape: one flat loop, checked above
+        kind = "float[]" if suffix == "f32" else "double[]"
+        dims = ffi.new("int64_t[2]", [count, 1])
+        operands = []
+        for t in inputs:
+            operands += [ffi.from_buffer(kind, t._storage.data) + t._offset, dims + 1]
+        status = getattr(lib, f"{function}_{suffix}")(
+            code, 1, dims, ffi.from_buffer(kind, out._storage.data), *operands)
+        if status != 0:
+            raise RuntimeError(f"C kernel {function}_{suffix} refused op code {code}")
         return out
     shape, strides = merge_dims(out_spec.shape,
                                 [broadcast_strides(t, out_spec.shape) for t in inputs])
@@ -44,20 +111,97 @@ def _map(ffi, lib, function: str, code: int, inputs, out_spec):
     return out
 
 
+def _constant(lib, name: str) -> int:
+    return getattr(lib, "TORSH_M_" + ALIASES.get(name, name).upper())
+
+
+def _map_kernel(ffi, lib, name: str):
+    code = _constant(lib, name)
+    fast = FAST_UNARY.get(name) or FAST_BINARY.get(name)
+    fast_code = getattr(lib, fast) if fast else None
+    function = "torsh_unary" if name in FAST_UNARY else "torsh_binary"
+    to_params = PARAMS.get(name)
+
+    def kernel(inputs, outs, **params):
+        if to_params is None and params:
+            return NotImplemented
+        if fast_code is not None and _suffix(inputs, outs[0]) is not None:
+            return _fast(ffi, lib, function, fast_code, inputs, outs[0])
+        doubles, ints = to_params(**params) if to_params else ((), ())
+        if not inputs[0].dtype.is_floating_point and not all(map(math.isfinite, doubles)):
+            return NotImplemented   # an integer result from a NaN/inf bound: the reference's
+        return run_map(ffi, lib, code, inputs, outs[0], doubles, ints, name)
+    return kernel
+
+
+def _additive(ffi, lib, name: str):
+    """add / sub: input ± alpha * other, one rounding (sub is add with -alpha)."""
+    code, fast_code = lib.TORSH_M_ADD, getattr(lib, FAST_BINARY[name])
+    sign = 1 if name == "add" else -1
+
+    def kernel(inputs, outs, alpha=1):
+        if alpha == 1 and _suffix(inputs, outs[0]) is not None:
+            return _fast(ffi, lib, "torsh_binary", fast_code, inputs, outs[0])
+        scaled = sign * (int(alpha) if isinstance(alpha, bool) else alpha)
+        return run_map(ffi, lib, code, inputs, outs[0], (scaled,), (int(scaled),))
+    return kernel
+
+
+def _bitwise_not(ffi, lib):
+    def kernel(inputs, outs):
+        code = lib.TORSH_M_LOGICAL_NOT if inputs[0].dtype.name == "bool" \
+            else lib.TORSH_M_BITWISE_NOT
+        return run_map(ffi, lib, code, inputs, outs[0])
+    return kernel
+
+
+def _clamp(ffi, lib):
+    def kernel(inputs, outs, has_min, has_max):
+        code = lib.TORSH_M_CLAMP if has_min and has_max else \
+            lib.TORSH_M_CLAMP_MIN if has_min else lib.TORSH_M_CLAMP_MAX
+        return run_map(ffi, lib, code, inputs, outs[0])
+    return kernel
+
+
 def kernels(ffi, lib) -> dict:
     """{op name: kernel(inputs, outs, **params)} for the ops of this module."""
-    table = {}
-    for name, constant in UNARY.items():
-        code = getattr(lib, constant)
-        table[name] = (lambda code: lambda inputs, outs, **params:
-                       NotImplemented if params else
-                       _map(ffi, lib, "torsh_unary", code, inputs, outs[0]))(code)
-    for name, constant in BINARY.items():
-        code = getattr(lib, constant)
-
-        def binary(inputs, outs, code=code, alpha=1, rounding_mode=None, **params):
-            if alpha != 1 or rounding_mode is not None or params:
-                return NotImplemented
-            return _map(ffi, lib, "torsh_binary", code, inputs, outs[0])
-        table[name] = binary
+    names = PLAIN + list(PARAMS) + ["sgn", "bitwise_left_shift", "bitwise_right_shift",
+                                    "log_sigmoid"]
+    table = {name: _map_kernel(ffi, lib, name) for name in names}
+    table["add"], table["sub"] = _additive(ffi, lib, "add"), _additive(ffi, lib, "sub")
+    table["bitwise_not"] = _bitwise_not(ffi, lib)
+    table["clamp"] = _clamp(ffi, lib)
     return table
+
+
+# op name -> (torsh_map op, the saved tensor it reads, params from ctx)
+BACKWARD = {
+    "relu": ("RELU_BACKWARD", "output", lambda ctx: ((), ())),
+    "sigmoid": ("SIGMOID_BACKWARD", "output", lambda ctx: ((), ())),
+    "tanh": ("TANH_BACKWARD", "output", lambda ctx: ((), ())),
+    "silu": ("SILU_BACKWARD", "input", lambda ctx: ((), ())),
+    "gelu": ("GELU_BACKWARD", "input", lambda ctx: ((), (ctx.approximate == "tanh",))),
+    "leaky_relu": ("LEAKY_RELU_BACKWARD", "input", lambda ctx: ((ctx.negative_slope,), ())),
+}
+
+
+def _backward_kernel(ffi, lib, name: str):
+    from ...ops._op import Out
+    constant, which, to_params = BACKWARD[name]
+    code = _constant(lib, constant.lower())
+
+    def kernel(ctx, g):
+        saved = ctx.output if which == "output" else ctx.inputs[0]
+        if g is None or not saved.dtype.is_floating_point or g.dtype is not saved.dtype \
+                or tuple(g._shape) != tuple(saved._shape) or g.device != saved.device:
+            return NotImplemented
+        doubles, ints = to_params(ctx)
+        out = run_map(ffi, lib, code, [g, saved], Out(tuple(saved._shape), saved.dtype),
+                      doubles, ints)
+        return NotImplemented if out is NotImplemented else (out,)
+    return kernel
+
+
+def backward_kernels(ffi, lib) -> dict:
+    """{op name: fused backward(ctx, g)}: one pass for the activations' gradients."""
+    return {name: _backward_kernel(ffi, lib, name) for name in BACKWARD}

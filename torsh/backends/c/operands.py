@@ -15,16 +15,20 @@ from ..._core.storage import Storage
 C_TYPES = {"float32": "float", "float64": "double", "int64": "int64_t", "int32": "int32_t",
            "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t", "bool": "uint8_t",
            "float16": "uint16_t", "bfloat16": "uint16_t"}
+_BUFFER_TYPES = {name: c_type + "[]" for name, c_type in C_TYPES.items()}
 
 
 def check_inside(tensor) -> None:
     """Raise unless every element of the view lies within its storage."""
-    if tensor.numel() == 0:
-        return
     low = high = tensor._offset
     for size, stride in zip(tensor._shape, tensor._stride):
+        if size == 0:
+            return                      # an empty view reaches nothing
         reach = (size - 1) * stride
-        low, high = (low + reach, high) if reach < 0 else (low, high + reach)
+        if reach < 0:
+            low += reach
+        else:
+            high += reach
     if low < 0 or high >= len(tensor._storage.data):
         raise RuntimeError(f"C backend: a view of shape {list(tensor._shape)}, strides "
                            f"{list(tensor._stride)} and offset {tensor._offset} reaches outside "
@@ -33,6 +37,8 @@ def check_inside(tensor) -> None:
 
 def broadcast_strides(tensor, shape: tuple) -> list:
     """The tensor's element strides seen with `shape` (its shape broadcast to it)."""
+    if tensor._shape == shape:
+        return list(tensor._stride)
     lead = len(shape) - tensor.ndim
     strides = [0] * lead
     for size, stride, target in zip(tensor._shape, tensor._stride, shape[lead:]):
@@ -43,9 +49,36 @@ def broadcast_strides(tensor, shape: tuple) -> list:
     return strides
 
 
+# Row-major strides (as lists) of the shapes seen, for merge_dims' fast path.
+_CONTIGUOUS: dict = {}
+
+
+def _contiguous(shape: tuple) -> list:
+    strides = _CONTIGUOUS.get(shape)
+    if strides is None:
+        strides, step = [], 1
+        for size in reversed(shape):
+            strides.append(step)
+            step *= size
+        strides.reverse()
+        if len(_CONTIGUOUS) < 4096:
+            _CONTIGUOUS[shape] = strides
+    return strides
+
+
 def merge_dims(shape: tuple, strides: list) -> tuple:
     """Drop size-1 dims and fuse neighbours that are contiguous for every operand:
     returns (shape, [strides per operand])."""
+    shape = tuple(shape)
+    count = 1
+    for n in shape:
+        count *= n
+    if count > 0:
+        row_major = _contiguous(shape)
+        if all(st == row_major for st in strides):   # every operand row-major: one flat walk
+            if count == 1:
+                return (), [[] for _ in strides]
+            return (count,), [[1] for _ in strides]
     dims = [d for d, n in enumerate(shape) if n != 1]
     merged_shape, merged = [], [[] for _ in strides]
     for d in dims:
@@ -60,8 +93,16 @@ def merge_dims(shape: tuple, strides: list) -> tuple:
     return tuple(merged_shape), merged
 
 
+# Kernels read shape and stride arrays through `const int64_t *`, so one cffi array per
+# distinct tuple of values can serve every call: small tuples recur (a few shapes per model).
+_INT64S: dict = {}
+_INT64S_LIMIT = 4096
+
+
 class Call:
     """The cffi arguments of one kernel call, kept alive until the call returns."""
+
+    __slots__ = ("ffi", "keep")
 
     def __init__(self, ffi):
         self.ffi = ffi
@@ -70,20 +111,36 @@ class Call:
     def pointer(self, tensor):
         """A typed pointer to the tensor's first element (its storage plus offset)."""
         check_inside(tensor)
-        buffer = self.ffi.from_buffer(C_TYPES[tensor.dtype.name] + "[]", tensor._storage.data)
+        buffer = self.ffi.from_buffer(_BUFFER_TYPES[tensor.dtype.name], tensor._storage.data)
         self.keep.append(buffer)
         return buffer + tensor._offset
 
     def int64s(self, values):
-        array = self.ffi.new("int64_t[]", list(values) or [0])
-        self.keep.append(array)
+        """A read-only `int64_t[]` of the values (shared between calls: a kernel must only read
+        it, through `const int64_t *`; allocate scratch or outputs with ffi.new or `empty`)."""
+        values = values if type(values) is tuple else tuple(values)
+        key = (self.ffi, values)
+        array = _INT64S.get(key)
+        if array is None:
+            array = self.ffi.new("int64_t[]", list(values) or [0])
+            if len(values) <= 16:
+                if len(_INT64S) >= _INT64S_LIMIT:
+                    _INT64S.clear()
+                _INT64S[key] = array
+            else:
+                self.keep.append(array)
         return array
+
+
+_Tensor = None
 
 
 def empty(shape: tuple, dtype):
     """A fresh contiguous CPU tensor for a kernel's output."""
-    from ...tensor import Tensor
+    global _Tensor
+    if _Tensor is None:
+        from ...tensor import Tensor as _Tensor
     count = 1
     for n in shape:
         count *= n
-    return Tensor(Storage(np.empty(count, dtype=dtype.numpy)), shape, dtype=dtype)
+    return _Tensor(Storage(np.empty(count, dtype=dtype.numpy)), shape, dtype=dtype)

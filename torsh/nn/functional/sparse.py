@@ -201,7 +201,8 @@ def _bag_reference(weight: Array, indices: Array, offsets: Array, *per_sample_we
             total = [t / count for t in total]
         out += total
         winners += best
-    bags = len(out) // width if width else _bag_count(offsets, include_last_offset)
+    bags = len(out) // width if width else \
+        max(len(offsets.data) - (1 if include_last_offset else 0), 0)     # (offsets: an Array)
     maxima = Array(winners, (bags, width)) if mode == "max" else Array([], (0,))
     return Array(out, (bags, width)), maxima
 

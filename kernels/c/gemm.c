@@ -1,0 +1,522 @@
+/* General matrix products, C = alpha * A B + beta * C (see torsh_gemm.h), Goto/BLIS style.
+
+   The memory walk, for one product (all loops are over blocks of the output):
+     for each NC-wide slab of columns of B and C (jc):
+       for each KC-deep slab of the k dim (pc):
+         pack B[pc.., jc..] into NR-wide slivers, each k-major (NR values per p): ~L3
+         for each MC-tall slab of rows of A and C (ic):
+           pack A[ic.., pc..] into MR-tall slivers, each k-major (MR values per p): ~L2
+           for each sliver of B (jr), for each sliver of A (ir):
+             micro-kernel: an MR x NR tile of C += sliver(A) * sliver(B), the tile held in
+             registers over the KC steps (the B sliver, KC x NR, stays in L1).
+   Packing reads A and B through their strides, so transposed operands cost no copy, and
+   pads the last sliver with zeros; tiles on the edge of C go through a small buffer. The
+   first k slab applies alpha and beta; when alpha = 1 and beta is 0 or 1 (every torsh op),
+   later slabs continue the sums held in C, so each element adds its k terms in order
+   (float64: the reference's Python loop, bit for bit). Products with one row or one column
+   (mv, dot, a batch of one through linear) skip packing: dot products or column sweeps.
+
+   Threads: a large product (or a batch of them) is cut into tasks, each a slab of rows (or
+   of columns, whichever has more slivers) of one product, and each task runs the walk
+   above alone with its own packing buffers (kept per thread between calls). Small products
+   run on the calling thread: waking the pool costs more than they take. */
+#include "internal.h"
+#include "torsh_gemm.h"
+
+#include <stdlib.h>
+#include <string.h>
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define TORSH_GEMM_AVX2 1
+#endif
+
+/* Products with fewer multiply-adds than this (in all) run on one thread. */
+#define GEMM_PARALLEL_MACS (1 << 20)
+
+/* Register tile MR x NR and cache blocks KC (k depth), MC (rows of A), NC (columns of B);
+   the packed A block is MC*KC elements (~150 KB, L2), the packed B slab KC*NC (~3 MB, L3). */
+#define MR_f32 6
+#define NR_f32 16
+#define KC_f32 256
+#define MC_f32 144
+#define NC_f32 3072
+#define MR_f64 6
+#define NR_f64 8
+#define KC_f64 256
+#define MC_f64 72
+#define NC_f64 1536
+
+/* One-row and one-column products work on blocks of GEMV_ROWS outputs; float32 dot
+   products keep LANES partial sums (vectorised), float64 ones sum in order. */
+#define GEMV_ROWS 256
+#define LANES_f32 8
+#define LANES_f64 1
+/* the type float32 sums accumulate in: float with FMA (avx2), else double (see below) */
+#if defined(__AVX2__) && defined(__FMA__)
+#define ACC_f32 float
+#else
+#define ACC_f32 double
+#endif
+#define ACC_f64 double
+
+/* ------------------------------------------------------------ per-thread packing buffer */
+
+static _Thread_local void *pack_buffer;
+static _Thread_local size_t pack_bytes;
+
+/* A 64-byte aligned scratch area of at least `bytes`, owned by the calling thread and
+   reused by its next calls; NULL when memory is exhausted (the caller then falls back). */
+static void *thread_buffer(size_t bytes) {
+    if (bytes <= pack_bytes) return pack_buffer;
+    void *fresh = NULL;
+    if (posix_memalign(&fresh, 64, bytes) != 0) return NULL;
+    free(pack_buffer);
+    pack_buffer = fresh;
+    pack_bytes = bytes;
+    return fresh;
+}
+
+/* ------------------------------------------------------------ micro-kernels
+   kernel(kc, a, b, c, c_rs, alpha, beta, load): for the packed slivers a (kc x MR,
+   k-major) and b (kc x NR, k-major) and the full MR x NR tile at c (row stride c_rs, unit
+   column stride), with s = sum_p a[p*MR + i] * b[p*NR + j] summed in order of p:
+     load == 0:  C[i, j] = alpha * s + beta * C[i, j]   (beta == 0 does not read C)
+     load == 1:  C[i, j] = (C[i, j] + a[i] b[j]) + ... in order of p (alpha, beta unused),
+   so a long sum split into k slabs adds its terms in the same order as one loop would.
+   float64 multiplies and adds separately (no FMA): its sums round exactly as the reference's
+   Python loop does. float32 uses FMA. */
+
+#ifdef TORSH_GEMM_AVX2
+
+/* Store one register row: c = alpha * acc + beta * c. */
+#define STORE_PS(ptr, acc)                                                                   \
+    _mm256_storeu_ps(ptr, beta == 0 ? _mm256_mul_ps(va, acc) : _mm256_fmadd_ps(              \
+                     vb, _mm256_loadu_ps(ptr), _mm256_mul_ps(va, acc)))
+#define STORE_PD(ptr, acc)                                                                   \
+    _mm256_storeu_pd(ptr, beta == 0 ? _mm256_mul_pd(va, acc) : _mm256_fmadd_pd(              \
+                     vb, _mm256_loadu_pd(ptr), _mm256_mul_pd(va, acc)))
+
+#define LOAD_ROW_PS(i, lo, hi)                                                               \
+    (lo = _mm256_loadu_ps(c + (i) * c_rs), hi = _mm256_loadu_ps(c + (i) * c_rs + 8))
+#define LOAD_ROW_PD(i, lo, hi)                                                               \
+    (lo = _mm256_loadu_pd(c + (i) * c_rs), hi = _mm256_loadu_pd(c + (i) * c_rs + 4))
+#define MULADD_PD(x, b, acc) _mm256_add_pd(acc, _mm256_mul_pd(x, b))
+
+/* A whole 16-wide sliver of a float32 B whose columns are contiguous (rs == 1: a
+   transposed operand, as linear's W^T): 8 x 8 blocks are loaded along the columns and
+   transposed in registers, so the packed rows are written whole. Returns the number of k
+   steps done (a multiple of 8); the caller packs the rest. */
+static int64_t pack_b_columns_f32(int64_t kc, const float *b, int64_t cs, float *out) {
+    int64_t p = 0;
+    for (; p + 8 <= kc; p += 8)
+        for (int half = 0; half < 2; half++) {
+            const float *col = b + half * 8 * cs + p;
+            __m256 r0 = _mm256_loadu_ps(col), r1 = _mm256_loadu_ps(col + cs);
+            __m256 r2 = _mm256_loadu_ps(col + 2 * cs), r3 = _mm256_loadu_ps(col + 3 * cs);
+            __m256 r4 = _mm256_loadu_ps(col + 4 * cs), r5 = _mm256_loadu_ps(col + 5 * cs);
+            __m256 r6 = _mm256_loadu_ps(col + 6 * cs), r7 = _mm256_loadu_ps(col + 7 * cs);
+            __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+            __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+            __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+            __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+            __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+            __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+            __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+            __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+            float *o = out + p * 16 + half * 8;
+            _mm256_store_ps(o + 0 * 16, _mm256_permute2f128_ps(s0, s4, 0x20));
+            _mm256_store_ps(o + 1 * 16, _mm256_permute2f128_ps(s1, s5, 0x20));
+            _mm256_store_ps(o + 2 * 16, _mm256_permute2f128_ps(s2, s6, 0x20));
+            _mm256_store_ps(o + 3 * 16, _mm256_permute2f128_ps(s3, s7, 0x20));
+            _mm256_store_ps(o + 4 * 16, _mm256_permute2f128_ps(s0, s4, 0x31));
+            _mm256_store_ps(o + 5 * 16, _mm256_permute2f128_ps(s1, s5, 0x31));
+            _mm256_store_ps(o + 6 * 16, _mm256_permute2f128_ps(s2, s6, 0x31));
+            _mm256_store_ps(o + 7 * 16, _mm256_permute2f128_ps(s3, s7, 0x31));
+        }
+    return p;
+}
+#define PACK_B_COLUMNS_f32(kc, b, cs, out) pack_b_columns_f32(kc, b, cs, out)
+
+/* 6 x 16 float32: 12 accumulators of 8 lanes, 2 vectors of B and 1 broadcast of A per row. */
+static void kernel_f32(int64_t kc, const float *restrict a, const float *restrict b,
+                       float *restrict c, int64_t c_rs, float alpha, float beta, int load) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    if (load) {
+        LOAD_ROW_PS(0, c00, c01); LOAD_ROW_PS(1, c10, c11); LOAD_ROW_PS(2, c20, c21);
+        LOAD_ROW_PS(3, c30, c31); LOAD_ROW_PS(4, c40, c41); LOAD_ROW_PS(5, c50, c51);
+        alpha = 1;
+        beta = 0;
+    }
+    for (int64_t p = 0; p < kc; p++) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8), x;
+        x = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(x, b0, c00);
+        c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(x, b0, c10);
+        c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(x, b0, c20);
+        c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(x, b0, c30);
+        c31 = _mm256_fmadd_ps(x, b1, c31);
+        x = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(x, b0, c40);
+        c41 = _mm256_fmadd_ps(x, b1, c41);
+        x = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(x, b0, c50);
+        c51 = _mm256_fmadd_ps(x, b1, c51);
+        a += 6;
+        b += 16;
+    }
+    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    STORE_PS(c, c00); STORE_PS(c + 8, c01); c += c_rs;
+    STORE_PS(c, c10); STORE_PS(c + 8, c11); c += c_rs;
+    STORE_PS(c, c20); STORE_PS(c + 8, c21); c += c_rs;
+    STORE_PS(c, c30); STORE_PS(c + 8, c31); c += c_rs;
+    STORE_PS(c, c40); STORE_PS(c + 8, c41); c += c_rs;
+    STORE_PS(c, c50); STORE_PS(c + 8, c51);
+}
+
+/* 6 x 8 float64: the same shape of loop with 4-lane vectors. */
+static void kernel_f64(int64_t kc, const double *restrict a, const double *restrict b,
+                       double *restrict c, int64_t c_rs, double alpha, double beta, int load) {
+    __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m256d c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    if (load) {
+        LOAD_ROW_PD(0, c00, c01); LOAD_ROW_PD(1, c10, c11); LOAD_ROW_PD(2, c20, c21);
+        LOAD_ROW_PD(3, c30, c31); LOAD_ROW_PD(4, c40, c41); LOAD_ROW_PD(5, c50, c51);
+        alpha = 1;
+        beta = 0;
+    }
+    for (int64_t p = 0; p < kc; p++) {
+        __m256d b0 = _mm256_load_pd(b), b1 = _mm256_load_pd(b + 4), x;
+        x = _mm256_broadcast_sd(a + 0); c00 = MULADD_PD(x, b0, c00);
+        c01 = MULADD_PD(x, b1, c01);
+        x = _mm256_broadcast_sd(a + 1); c10 = MULADD_PD(x, b0, c10);
+        c11 = MULADD_PD(x, b1, c11);
+        x = _mm256_broadcast_sd(a + 2); c20 = MULADD_PD(x, b0, c20);
+        c21 = MULADD_PD(x, b1, c21);
+        x = _mm256_broadcast_sd(a + 3); c30 = MULADD_PD(x, b0, c30);
+        c31 = MULADD_PD(x, b1, c31);
+        x = _mm256_broadcast_sd(a + 4); c40 = MULADD_PD(x, b0, c40);
+        c41 = MULADD_PD(x, b1, c41);
+        x = _mm256_broadcast_sd(a + 5); c50 = MULADD_PD(x, b0, c50);
+        c51 = MULADD_PD(x, b1, c51);
+        a += 6;
+        b += 8;
+    }
+    __m256d va = _mm256_set1_pd(alpha), vb = _mm256_set1_pd(beta);
+    STORE_PD(c, c00); STORE_PD(c + 4, c01); c += c_rs;
+    STORE_PD(c, c10); STORE_PD(c + 4, c11); c += c_rs;
+    STORE_PD(c, c20); STORE_PD(c + 4, c21); c += c_rs;
+    STORE_PD(c, c30); STORE_PD(c + 4, c31); c += c_rs;
+    STORE_PD(c, c40); STORE_PD(c + 4, c41); c += c_rs;
+    STORE_PD(c, c50); STORE_PD(c + 4, c51);
+}
+
+#else
+
+/* Portable: the tile in a local array of ACC (float32 sums in double: without FMA, this
+   keeps the portable build as close to the reference's rounded-once sums as the avx2 one);
+   the compiler vectorises the j loops. */
+#define DEFINE_PORTABLE_KERNEL(NAME, T, ACC, MR, NR)                                         \
+    static void NAME(int64_t kc, const T *restrict a, const T *restrict b, T *restrict c,    \
+                     int64_t c_rs, T alpha, T beta, int load) {                              \
+        ACC acc[MR][NR];                                                                     \
+        for (int i = 0; i < MR; i++)                                                         \
+            for (int j = 0; j < NR; j++) acc[i][j] = load ? c[i * c_rs + j] : 0;             \
+        if (load) {                                                                          \
+            alpha = 1;                                                                       \
+            beta = 0;                                                                        \
+        }                                                                                    \
+        for (int64_t p = 0; p < kc; p++, a += MR, b += NR)                                   \
+            for (int i = 0; i < MR; i++)                                                     \
+                for (int j = 0; j < NR; j++) acc[i][j] += (ACC)a[i] * b[j];                  \
+        for (int i = 0; i < MR; i++, c += c_rs)                                              \
+            for (int j = 0; j < NR; j++)                                                     \
+                c[j] = (T)(beta == 0 ? alpha * acc[i][j] : alpha * acc[i][j] + beta * c[j]); \
+    }
+#define PACK_B_COLUMNS_f32(kc, b, cs, out) 0
+DEFINE_PORTABLE_KERNEL(kernel_f32, float, double, MR_f32, NR_f32)
+DEFINE_PORTABLE_KERNEL(kernel_f64, double, double, MR_f64, NR_f64)
+
+#endif
+#define PACK_B_COLUMNS_f64(kc, b, cs, out) 0
+
+/* ------------------------------------------------------------ packing and the block walk */
+
+#define DEFINE_GEMM(T, S)                                                                    \
+    /* rows [0, mc) x k [0, kc) of A (at a) into MR-tall k-major slivers, zero padded */     \
+    static void pack_a_##S(int64_t mc, int64_t kc, const T *a, int64_t rs, int64_t cs,       \
+                           T *restrict out) {                                                \
+        for (int64_t i0 = 0; i0 < mc; i0 += MR_##S, out += MR_##S * kc) {                    \
+            int64_t rows = mc - i0 < MR_##S ? mc - i0 : MR_##S;                              \
+            if (rows < MR_##S) memset(out, 0, sizeof(T) * MR_##S * kc);                      \
+            for (int64_t i = 0; i < rows; i++) {                                             \
+                const T *row = a + (i0 + i) * rs;                                            \
+                if (cs == 1)                                                                 \
+                    for (int64_t p = 0; p < kc; p++) out[p * MR_##S + i] = row[p];           \
+                else                                                                         \
+                    for (int64_t p = 0; p < kc; p++) out[p * MR_##S + i] = row[p * cs];      \
+            }                                                                                \
+        }                                                                                    \
+    }                                                                                        \
+    /* k [0, kc) x columns [0, nc) of B (at b) into NR-wide k-major slivers, zero padded */  \
+    static void pack_b_##S(int64_t kc, int64_t nc, const T *b, int64_t rs, int64_t cs,       \
+                           T *restrict out) {                                                \
+        for (int64_t j0 = 0; j0 < nc; j0 += NR_##S, out += NR_##S * kc) {                    \
+            int64_t cols = nc - j0 < NR_##S ? nc - j0 : NR_##S;                              \
+            const T *base = b + j0 * cs;                                                     \
+            if (cols == NR_##S && cs == 1) {                                                 \
+                for (int64_t p = 0; p < kc; p++)                                             \
+                    memcpy(out + p * NR_##S, base + p * rs, sizeof(T) * NR_##S);             \
+                continue;                                                                    \
+            }                                                                                \
+            int64_t done = cols == NR_##S && rs == 1 ? PACK_B_COLUMNS_##S(kc, base, cs, out) : 0; \
+            if (cols < NR_##S) memset(out, 0, sizeof(T) * NR_##S * kc);                      \
+            for (int64_t j = 0; j < cols; j++) {                                             \
+                const T *col = base + j * cs;                                                \
+                for (int64_t p = done; p < kc; p++) out[p * NR_##S + j] = col[p * rs];       \
+            }                                                                                \
+        }                                                                                    \
+    }                                                                                        \
+    /* One MR x NR tile: in place when whole and row-major, else through a buffer. */        \
+    static void tile_##S(int64_t kc, const T *a, const T *b, T *c, int64_t c_rs,             \
+                         int64_t c_cs, int64_t mr, int64_t nr, T alpha, T beta, int load) {  \
+        if (mr == MR_##S && nr == NR_##S && c_cs == 1) {                                     \
+            kernel_##S(kc, a, b, c, c_rs, alpha, beta, load);                                \
+            return;                                                                          \
+        }                                                                                    \
+        _Alignas(64) T tile[MR_##S * NR_##S] = {0};                                          \
+        for (int64_t i = 0; i < mr && load; i++)                                             \
+            for (int64_t j = 0; j < nr; j++) tile[i * NR_##S + j] = c[i * c_rs + j * c_cs];  \
+        kernel_##S(kc, a, b, tile, NR_##S, 1, 0, load);                                      \
+        for (int64_t i = 0; i < mr; i++)                                                     \
+            for (int64_t j = 0; j < nr; j++) {                                               \
+                T *out = c + i * c_rs + j * c_cs, value = tile[i * NR_##S + j];              \
+                if (!load) value = beta == 0 ? alpha * value : alpha * value + beta * *out;  \
+                *out = value;                                                                \
+            }                                                                                \
+    }                                                                                        \
+    /* C = alpha A B + beta C on the calling thread, without packing (no memory). */         \
+    static void naive_##S(int64_t m, int64_t n, int64_t k, T alpha, const T *a, int64_t ars, \
+                          int64_t acs, const T *b, int64_t brs, int64_t bcs, T beta, T *c,   \
+                          int64_t crs, int64_t ccs) {                                        \
+        for (int64_t i = 0; i < m; i++)                                                      \
+            for (int64_t j = 0; j < n; j++) {                                                \
+                T sum = 0;                                                                   \
+                for (int64_t p = 0; p < k; p++)                                              \
+                    sum += a[i * ars + p * acs] * b[p * brs + j * bcs];                      \
+                T *out = c + i * crs + j * ccs;                                              \
+                *out = beta == 0 ? alpha * sum : alpha * sum + beta * *out;                  \
+            }                                                                                \
+    }                                                                                        \
+    /* The whole block walk for one product on the calling thread. */                        \
+    static void serial_##S(int64_t m, int64_t n, int64_t k, T alpha, const T *a, int64_t ars,\
+                           int64_t acs, const T *b, int64_t brs, int64_t bcs, T beta, T *c,  \
+                           int64_t crs, int64_t ccs) {                                       \
+        if (k == 0 || alpha == 0) { /* as BLAS: alpha = 0 does not read A and B */           \
+            for (int64_t i = 0; i < m; i++)                                                  \
+                for (int64_t j = 0; j < n; j++) {                                            \
+                    T *out = c + i * crs + j * ccs;                                          \
+                    *out = beta == 0 ? 0 : beta * *out;                                      \
+                }                                                                            \
+            return;                                                                          \
+        }                                                                                    \
+        int64_t mcap = (m < MC_##S ? m : MC_##S) + MR_##S, kcap = k < KC_##S ? k : KC_##S;   \
+        int64_t ncap = (n < NC_##S ? n : NC_##S) + NR_##S;                                   \
+        int64_t a_size = (mcap * kcap + 15) / 16 * 16;  /* keeps packed B 64-byte aligned */ \
+        T *packed_a = thread_buffer(sizeof(T) * (size_t)(a_size + ncap * kcap));             \
+        if (packed_a == NULL) {                                                              \
+            naive_##S(m, n, k, alpha, a, ars, acs, b, brs, bcs, beta, c, crs, ccs);          \
+            return;                                                                          \
+        }                                                                                    \
+        T *packed_b = packed_a + a_size;                                                     \
+        int in_order = alpha == 1 && (beta == 0 || beta == 1);                               \
+        for (int64_t jc = 0; jc < n; jc += NC_##S) {                                         \
+            int64_t nc = n - jc < NC_##S ? n - jc : NC_##S;                                  \
+            for (int64_t pc = 0; pc < k; pc += KC_##S) {                                     \
+                int64_t kc = k - pc < KC_##S ? k - pc : KC_##S;                              \
+                /* in order (C as the accumulator) when alpha = 1 and beta is 0 or 1 */      \
+                int load = pc > 0 ? in_order : (in_order && beta == 1);                      \
+                T slab_beta = pc == 0 ? beta : 1;                                            \
+                pack_b_##S(kc, nc, b + pc * brs + jc * bcs, brs, bcs, packed_b);             \
+                for (int64_t ic = 0; ic < m; ic += MC_##S) {                                 \
+                    int64_t mc = m - ic < MC_##S ? m - ic : MC_##S;                          \
+                    pack_a_##S(mc, kc, a + ic * ars + pc * acs, ars, acs, packed_a);         \
+                    for (int64_t jr = 0; jr < nc; jr += NR_##S)                              \
+                        for (int64_t ir = 0; ir < mc; ir += MR_##S)                          \
+                            tile_##S(kc, packed_a + ir * kc, packed_b + jr * kc,             \
+                                     c + (ic + ir) * crs + (jc + jr) * ccs, crs, ccs,        \
+                                     mc - ir < MR_##S ? mc - ir : MR_##S,                    \
+                                     nc - jr < NR_##S ? nc - jr : NR_##S, alpha, slab_beta,  \
+                                     load);                                                  \
+                }                                                                            \
+            }                                                                                \
+        }                                                                                    \
+    }                                                                                        \
+    /* y[i] = alpha * sum_p M[i, p] v[p] + beta * y[i] for i < rows (k > 0, alpha != 0):     \
+       a product with one row or one column, no packing. Rows with contiguous elements are   \
+       dot products (float32: LANES partial sums; float64: 4 rows at once, each summed in    \
+       order of p); otherwise rows advance together, a column of M at a time. */             \
+    static void gemv_##S(int64_t rows, int64_t k, T alpha, const T *mat, int64_t rs,         \
+                         int64_t cs, const T *v, int64_t vs, T beta, T *y, int64_t ys) {     \
+        ACC_##S sums[GEMV_ROWS];                                                             \
+        for (int64_t i0 = 0; i0 < rows; i0 += GEMV_ROWS) {                                   \
+            int64_t count = rows - i0 < GEMV_ROWS ? rows - i0 : GEMV_ROWS;                   \
+            const T *block = mat + i0 * rs;                                                  \
+            if (rs == 1 && cs != 1) {                                                        \
+                for (int64_t i = 0; i < count; i++) sums[i] = 0;                             \
+                for (int64_t p = 0; p < k; p++) {                                            \
+                    const T *col = block + p * cs;                                           \
+                    ACC_##S vp = v[p * vs];                                                  \
+                    for (int64_t i = 0; i < count; i++) sums[i] += col[i] * vp;              \
+                }                                                                            \
+            } else {                                                                         \
+                int64_t i = 0;                                                               \
+                for (; LANES_##S == 1 && i + 4 <= count; i += 4) {                           \
+                    const T *r0 = block + i * rs, *r1 = r0 + rs, *r2 = r1 + rs, *r3 = r2 + rs; \
+                    ACC_##S s0 = 0, s1 = 0, s2 = 0, s3 = 0;                                  \
+                    for (int64_t p = 0; p < k; p++) {                                        \
+                        ACC_##S vp = v[p * vs];                                              \
+                        s0 += r0[p * cs] * vp;                                               \
+                        s1 += r1[p * cs] * vp;                                               \
+                        s2 += r2[p * cs] * vp;                                               \
+                        s3 += r3[p * cs] * vp;                                               \
+                    }                                                                        \
+                    sums[i] = s0, sums[i + 1] = s1, sums[i + 2] = s2, sums[i + 3] = s3;      \
+                }                                                                            \
+                for (; i < count; i++) {                                                     \
+                    const T *row = block + i * rs;                                           \
+                    ACC_##S sum = 0;                                                         \
+                    int64_t p = 0;                                                           \
+                    if (LANES_##S > 1 && cs == 1 && vs == 1 && k >= LANES_##S) {             \
+                        ACC_##S lane[LANES_##S] = {0};                                       \
+                        for (; p + LANES_##S <= k; p += LANES_##S)                           \
+                            for (int q = 0; q < LANES_##S; q++)                              \
+                                lane[q] += (ACC_##S)row[p + q] * v[p + q];                   \
+                        for (int q = 0; q < LANES_##S; q++) sum += lane[q];                  \
+                    }                                                                        \
+                    for (; p < k; p++) sum += (ACC_##S)row[p * cs] * v[p * vs];              \
+                    sums[i] = sum;                                                           \
+                }                                                                            \
+            }                                                                                \
+            for (int64_t i = 0; i < count; i++) {                                            \
+                T *out = y + (i0 + i) * ys;                                                  \
+                *out = (T)(beta == 0 ? alpha * sums[i] : alpha * sums[i] + beta * *out);     \
+            }                                                                                \
+        }                                                                                    \
+    }                                                                                        \
+    /* One product (or a slab of one) on the calling thread. */                              \
+    static void product_##S(int64_t m, int64_t n, int64_t k, T alpha, const T *a,            \
+                            int64_t ars, int64_t acs, const T *b, int64_t brs, int64_t bcs,  \
+                            T beta, T *c, int64_t crs, int64_t ccs) {                        \
+        if (k > 0 && alpha != 0 && n == 1)          /* C[:, 0] = A B[:, 0] */                \
+            gemv_##S(m, k, alpha, a, ars, acs, b, brs, beta, c, crs);                        \
+        else if (k > 0 && alpha != 0 && m == 1)     /* C[0, :]^T = B^T A[0, :]^T */          \
+            gemv_##S(n, k, alpha, b, bcs, brs, a, acs, beta, c, ccs);                        \
+        else                                                                                 \
+            serial_##S(m, n, k, alpha, a, ars, acs, b, brs, bcs, beta, c, crs, ccs);         \
+    }                                                                                        \
+    /* Task t of a batched product: slab `t % parts` (of `units` units) of product t / parts. */ \
+    static void task_##S(int64_t t, int64_t parts, int64_t units, int split_rows,            \
+                         int64_t row_unit, int64_t col_unit, int64_t m, int64_t n,           \
+                         int64_t k, T alpha, const T *a, const int64_t *a_offsets,           \
+                         int64_t ars, int64_t acs, const T *b, const int64_t *b_offsets,     \
+                         int64_t brs, int64_t bcs, T beta, T *c, int64_t c_bs, int64_t crs,  \
+                         int64_t ccs) {                                                      \
+        int64_t product = t / parts, part = t % parts;                                       \
+        int64_t first = part * units / parts, last = (part + 1) * units / parts;             \
+        const T *pa = a + a_offsets[product], *pb = b + b_offsets[product];                  \
+        T *pc = c + product * c_bs;                                                          \
+        if (split_rows) {                                                                    \
+            int64_t i0 = first * row_unit, i1 = last * row_unit < m ? last * row_unit : m;   \
+            product_##S(i1 - i0, n, k, alpha, pa + i0 * ars, ars, acs, pb, brs, bcs,         \
+                        beta, pc + i0 * crs, crs, ccs);                                      \
+        } else {                                                                             \
+            int64_t j0 = first * col_unit, j1 = last * col_unit < n ? last * col_unit : n;   \
+            product_##S(m, j1 - j0, k, alpha, pa, ars, acs, pb + j0 * bcs, brs, bcs,         \
+                        beta, pc + j0 * ccs, crs, ccs);                                      \
+        }                                                                                    \
+    }                                                                                        \
+    int torsh_gemm_batched_##S(int64_t batch, int64_t m, int64_t n, int64_t k, T alpha,      \
+                               const T *a, const int64_t *a_offsets, int64_t ars,            \
+                               int64_t acs, const T *b, const int64_t *b_offsets,            \
+                               int64_t brs, int64_t bcs, T beta, T *c, int64_t c_bs,         \
+                               int64_t crs, int64_t ccs) {                                   \
+        if (batch <= 0 || m <= 0 || n <= 0) return 0;                                        \
+        int threads = 1;                                                                     \
+        GEMM_THREADS(threads, batch * m * n * (k > 0 ? k : 1));                              \
+        /* cut each product into `parts` slabs of whole units (slivers of the tile, or       \
+           GEMV_ROWS outputs of a one-row or one-column product) along its longer side */    \
+        int vector = m == 1 || n == 1;                                                       \
+        int64_t row_unit = vector ? GEMV_ROWS : MR_##S, col_unit = vector ? GEMV_ROWS : NR_##S; \
+        int64_t row_units = (m + row_unit - 1) / row_unit;                                   \
+        int64_t col_units = (n + col_unit - 1) / col_unit;                                   \
+        int split_rows = vector ? n == 1 : row_units >= col_units;                           \
+        int64_t units = split_rows ? row_units : col_units;                                  \
+        int64_t parts = batch >= threads ? 1 : threads;                                      \
+        if (parts > units) parts = units;                                                    \
+        int64_t tasks = batch * parts;                                                       \
+        /* no parallel region at all for one thread: even an empty one costs microseconds */ \
+        if (threads > 1) {                                                                   \
+            _Pragma("omp parallel for schedule(static) num_threads(threads)")                \
+            for (int64_t t = 0; t < tasks; t++) GEMM_TASK_CALL(S);                           \
+        } else {                                                                             \
+            for (int64_t t = 0; t < tasks; t++) GEMM_TASK_CALL(S);                           \
+        }                                                                                    \
+        return 0;                                                                            \
+    }                                                                                        \
+    int torsh_gemm_##S(int64_t m, int64_t n, int64_t k, T alpha, const T *a, int64_t ars,    \
+                       int64_t acs, const T *b, int64_t brs, int64_t bcs, T beta, T *c,      \
+                       int64_t crs, int64_t ccs) {                                           \
+        const int64_t zero = 0;                                                              \
+        return torsh_gemm_batched_##S(1, m, n, k, alpha, a, &zero, ars, acs, b, &zero, brs,  \
+                                      bcs, beta, c, 0, crs, ccs);                            \
+    }
+
+#define GEMM_TASK_CALL(S)                                                                    \
+    task_##S(t, parts, units, split_rows, row_unit, col_unit, m, n, k, alpha, a, a_offsets,  \
+             ars, acs, b, b_offsets, brs, bcs, beta, c, c_bs, crs, ccs)
+
+/* threads = the pool's size for large work outside a parallel region, else 1 */
+#ifdef _OPENMP
+#define GEMM_THREADS(threads, macs)                                                          \
+    if ((macs) >= GEMM_PARALLEL_MACS && !omp_in_parallel()) threads = omp_get_max_threads();
+#else
+#define GEMM_THREADS(threads, macs) (void)(macs);
+#endif
+
+DEFINE_GEMM(float, f32)
+DEFINE_GEMM(double, f64)
+
+/* ------------------------------------------------------------ the addmm tail
+   out = beta * x + alpha * p over an n-d shape (x and p strided, out contiguous), computed
+   in double and rounded once, as the reference does; use_x == 0 drops the x term and
+   use_p == 0 the p term (so their NaN and inf do not reach out). */
+#define DEFINE_ADD_SCALED(T, S)                                                              \
+    int torsh_add_scaled_##S(int ndim, const int64_t *shape, T *out, const T *x,             \
+                             const int64_t *x_strides, const T *p, const int64_t *p_strides, \
+                             double beta, double alpha, int use_x, int use_p) {              \
+        if (ndim == 0) {                                                                     \
+            out[0] = (T)((use_x ? beta * x[0] : 0) + (use_p ? alpha * p[0] : 0));            \
+            return 0;                                                                        \
+        }                                                                                    \
+        int64_t inner = shape[ndim - 1], rows = torsh_count(ndim - 1, shape);                \
+        int64_t xs = x_strides[ndim - 1], ps = p_strides[ndim - 1];                          \
+        _Pragma("omp parallel for schedule(static) if(rows * inner >= TORSH_PARALLEL_GRAIN)") \
+        for (int64_t r = 0; r < rows; r++) {                                                 \
+            const T *xr = x + torsh_row_offset(r, ndim, shape, x_strides);                   \
+            const T *pr = p + torsh_row_offset(r, ndim, shape, p_strides);                   \
+            T *o = out + r * inner;                                                          \
+            if (use_x && use_p)                                                              \
+                for (int64_t j = 0; j < inner; j++)                                          \
+                    o[j] = (T)(beta * (double)xr[j * xs] + alpha * (double)pr[j * ps]);      \
+            else if (use_x)                                                                  \
+                for (int64_t j = 0; j < inner; j++) o[j] = (T)(beta * (double)xr[j * xs]);   \
+            else if (use_p)                                                                  \
+                for (int64_t j = 0; j < inner; j++) o[j] = (T)(alpha * (double)pr[j * ps]);  \
+            else                                                                             \
+                for (int64_t j = 0; j < inner; j++) o[j] = 0;                                \
+        }                                                                                    \
+        return 0;                                                                            \
+    }
+DEFINE_ADD_SCALED(float, f32)
+DEFINE_ADD_SCALED(double, f64)

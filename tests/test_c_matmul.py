@@ -1,0 +1,221 @@
+"""The C GEMM (kernels/c/gemm.c) behind matmul and linear: agreement with the reference on
+views, broadcasts, 1-D operands, empty and special values; float64 bit for bit; the raw
+torsh_gemm entry with alpha and beta; threads; the fused linear backward; the portable build.
+
+Skipped, with the reason printed, where the library is not built (no C compiler)."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import torsh
+from torsh.autograd.gradcheck import gradcheck, gradgradcheck
+from torsh.backends import C_BACKEND
+
+pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
+                                reason=C_BACKEND.unavailable_reason())
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+F = torsh.nn.functional
+
+
+def both(fn):
+    """fn() on the C backend and on the reference, with the ops that served the first."""
+    with torsh.backends.using("c"), torsh.backends.trace() as seen:
+        fast = fn()
+    with torsh.backends.using("reference"):
+        slow = fn()
+    return fast, slow, {(op, path) for op, _, path in seen.calls}
+
+
+def close(fast, slow, dtype):
+    assert fast.shape == slow.shape and fast.dtype == slow.dtype
+    if dtype == torsh.float64:     # same products, same order, no FMA: the same doubles
+        assert np.array_equal(fast.numpy(), slow.numpy(), equal_nan=True)
+    else:
+        np.testing.assert_allclose(fast.numpy(), slow.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def data(*shape, dtype=torsh.float32, seed=0):
+    gen = np.random.default_rng(seed + sum(shape))
+    return torsh.tensor(gen.standard_normal(shape).tolist(), dtype=dtype)
+
+
+DTYPES = [torsh.float32, torsh.float64]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_matmul_on_views_broadcasts_and_vectors(dtype):
+    a, b = data(3, 4, 5, dtype=dtype), data(5, 6, dtype=dtype)
+    c, d = data(4, 1, 2, 3, dtype=dtype), data(5, 3, 7, dtype=dtype)
+    cases = [lambda: a @ b,                                 # batch against one matrix
+             lambda: a.mT.contiguous().mT @ b,              # column-major left operand
+             lambda: a[:, ::2] @ b.t().contiguous().t(),    # sliced rows, transposed right
+             lambda: b.t() @ a.transpose(-1, -2),           # both transposed
+             lambda: c @ d,                                 # batch dims broadcast
+             lambda: a[:1].expand(3, 4, 5) @ b,             # stride-0 batch
+             lambda: torsh.matmul(b[:, 0], b),              # 1-D left: a row
+             lambda: torsh.mv(b.t(), b[:, 1]),              # 1-D right: a column
+             lambda: torsh.dot(b[0], b[1]),                 # 0-d result
+             lambda: torsh.bmm(a, a.mT),
+             lambda: torsh.addmm(torsh.ones(6, dtype=dtype), a[0], b, beta=0.5, alpha=2),
+             lambda: torsh.baddbmm(torsh.ones(1, dtype=dtype), a, b.expand(3, 5, 6))]
+    for case in cases:
+        fast, slow, served = both(case)
+        close(fast, slow, dtype)
+        assert ("matmul", "native") in served
+
+
+@pytest.mark.parametrize("m, k, n", [(7, 300, 19), (13, 17, 40), (1, 600, 3), (150, 2, 33)])
+def test_blocks_and_edges_match_a_double_product(m, k, n):
+    """Shapes crossing the register tile (6 x 16) and the k slab (256) on every edge."""
+    a, b = data(m, k, seed=1), data(k, n, seed=2)
+    exact = a.numpy().astype(np.float64) @ b.numpy().astype(np.float64)
+    scale = np.abs(a.numpy()).astype(np.float64) @ np.abs(b.numpy()).astype(np.float64)
+    for fast in (a @ b, (b.t() @ a.t()).t()):
+        assert np.all(np.abs(fast.numpy() - exact) <= 1e-6 * k * scale + 1e-6)
+
+
+def test_float64_is_the_reference_bit_for_bit_across_k_slabs():
+    a, b = data(5, 700, dtype=torsh.float64), data(700, 9, dtype=torsh.float64)
+    fast, slow, _ = both(lambda: a @ b)
+    assert np.array_equal(fast.numpy(), slow.numpy())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_empty_and_special_values(dtype):
+    nan, inf = float("nan"), float("inf")
+    cases = [lambda: torsh.ones(0, 3, dtype=dtype) @ torsh.ones(3, 2, dtype=dtype),
+             lambda: torsh.ones(2, 0, dtype=dtype) @ torsh.ones(0, 3, dtype=dtype),  # zeros
+             lambda: torsh.ones(0, 2, 0, dtype=dtype) @ torsh.ones(0, 3, dtype=dtype),
+             lambda: torsh.tensor([[nan, 1.0], [1.0, 2.0]], dtype=dtype)
+             @ torsh.tensor([[0.0], [inf]], dtype=dtype),
+             lambda: torsh.tensor([[inf, 1.0]], dtype=dtype)
+             @ torsh.tensor([[0.0], [1.0]], dtype=dtype),                            # inf * 0
+             lambda: torsh.tensor([[-0.0, -0.0]], dtype=dtype)
+             @ torsh.tensor([[1.0], [1.0]], dtype=dtype)]                            # +0.0
+    for case in cases:
+        fast, slow, _ = both(case)
+        assert fast.shape == slow.shape
+        assert np.array_equal(fast.numpy(), slow.numpy(), equal_nan=True)
+        assert np.array_equal(np.signbit(fast.numpy()), np.signbit(slow.numpy()))
+    assert (torsh.ones(2, 0, dtype=dtype) @ torsh.ones(0, 3, dtype=dtype)).tolist() == \
+        [[0.0] * 3] * 2
+
+
+def test_integers_decline_to_the_reference():
+    a = torsh.tensor([[1, 2], [3, 4]])
+    with torsh.backends.trace() as seen:
+        result = a @ a
+    assert result.tolist() == [[7, 10], [15, 22]]
+    assert ("matmul", "c", "reference") in seen.calls or \
+        all(path != "native" for op, _, path in seen.calls if op == "matmul")
+
+
+def _raw(lib, ffi, m, n, k, alpha, a, b, beta, c):
+    """torsh_gemm_f64 on numpy arrays with their own strides."""
+    def ptr(x):
+        return ffi.cast("double *", x.__array_interface__["data"][0])
+    return lib.torsh_gemm_f64(m, n, k, alpha, ptr(a), a.strides[0] // 8, a.strides[1] // 8,
+                              ptr(b), b.strides[0] // 8, b.strides[1] // 8, beta, ptr(c),
+                              c.strides[0] // 8, c.strides[1] // 8)
+
+
+def test_raw_gemm_alpha_beta_and_strided_output():
+    lib, ffi = C_BACKEND.lib, C_BACKEND.ffi
+    gen = np.random.default_rng(3)
+    a, b = gen.standard_normal((9, 20)), gen.standard_normal((20, 17))
+    c = gen.standard_normal((17, 9)).T            # column-major C
+    expected = 0.5 * (a @ b) + 2.0 * c
+    assert _raw(lib, ffi, 9, 17, 20, 0.5, a, b, 2.0, c) == 0
+    np.testing.assert_allclose(c, expected, rtol=1e-12)
+    c = np.full((9, 17), np.nan)                  # beta = 0 never reads C
+    _raw(lib, ffi, 9, 17, 20, 1.0, a, b, 0.0, c)
+    np.testing.assert_allclose(c, a @ b, rtol=1e-12)
+    c = np.ones((9, 17))                          # k = 0: beta * C
+    _raw(lib, ffi, 9, 17, 0, 1.0, a, b, 3.0, c)
+    assert np.all(c == 3.0)
+
+
+def test_threads_give_the_same_bits():
+    """A product large enough for several threads is cut into slabs of whole tiles: each
+    element is summed in the same order, whatever the thread count."""
+    a, b = data(130, 140), data(140, 150)
+    before = torsh.get_num_threads()
+    try:
+        torsh.set_num_threads(1)
+        one = (a @ b).numpy()
+        torsh.set_num_threads(2)
+        two = (a @ b).numpy()
+        batched = (a.expand(3, 130, 140) @ b).numpy()
+    finally:
+        torsh.set_num_threads(before)
+    assert np.array_equal(one, two) and all(np.array_equal(one, x) for x in batched)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_linear_forward_and_fused_backward(dtype):
+    x, w = data(2, 3, 5, dtype=dtype), data(4, 5, dtype=dtype)
+    for bias in (data(4, dtype=dtype), torsh.tensor(0.5, dtype=dtype), None):
+        for inp in (x, x.transpose(0, 1), x[:, 0]):
+            fast, slow, served = both(lambda: F.linear(inp, w, bias))
+            close(fast, slow, dtype)
+            assert ("linear", "native") in served
+    leaves = [data(2, 3, 5, dtype=dtype), data(4, 5, dtype=dtype), data(4, dtype=dtype)]
+    grads = []
+    for backend in ("c", "reference"):
+        with torsh.backends.using(backend):
+            inputs = [t.detach().requires_grad_() for t in leaves]
+            (F.linear(*inputs) * torsh.arange(4.0, dtype=dtype)).sum().backward()
+            F.linear(*inputs).sum().backward()     # a stride-0 gradient, accumulated
+            grads.append([t.grad for t in inputs])
+    for fast, slow in zip(*grads):
+        np.testing.assert_allclose(fast.numpy(), slow.numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_gradcheck_through_the_c_kernels():
+    x = data(3, 4, dtype=torsh.float64).requires_grad_()
+    w = data(2, 4, dtype=torsh.float64).requires_grad_()
+    b = data(2, dtype=torsh.float64).requires_grad_()
+    assert gradcheck(F.linear, (x, w, b))
+    assert gradcheck(torsh.matmul, (x, w.t()))
+    g = data(3, 2, dtype=torsh.float64).requires_grad_()
+    assert gradgradcheck(F.linear, (x, w, b), grad_outputs=(g,))
+
+
+def test_the_portable_build_agrees():
+    script = ("import numpy as np, torsh\n"
+              "from torsh.backends import C_BACKEND\n"
+              "assert C_BACKEND.variant == 'portable'\n"
+              "g = np.random.default_rng(0)\n"
+              "for m, k, n in [(7, 300, 19), (1, 5, 40), (20, 3, 1)]:\n"
+              "    a, b = g.standard_normal((m, k)), g.standard_normal((k, n))\n"
+              "    for dt, tol in ((torsh.float32, 1e-4), (torsh.float64, 1e-12)):\n"
+              "        t = [torsh.tensor(x.tolist(), dtype=dt) for x in (a, b)]\n"
+              "        r = t[0] @ t[1]\n"
+              "        np.testing.assert_allclose(r.numpy(), a @ b, rtol=tol, atol=tol)\n"
+              "print('ok')\n")
+    env = dict(os.environ, TORSH_C_VARIANT="portable")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_the_addmm_tail_is_native_with_blas_zeros(dtype):
+    nan = float("nan")
+    x, m1, m2 = torsh.tensor([[nan, 1.0]], dtype=dtype), data(3, 4, dtype=dtype), \
+        data(4, 2, dtype=dtype)
+    bad = torsh.tensor([[nan, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0]], dtype=dtype)
+    cases = [lambda: torsh.addmm(x, m1, m2, beta=0, alpha=1.5),        # beta = 0: no NaN
+             lambda: torsh.addmm(x[:, :1], m1, m2, beta=2, alpha=0),   # alpha = 0: no A B
+             lambda: torsh.addmm(torsh.ones(2, dtype=dtype), bad.t(), bad, beta=1,
+                                 alpha=0),                             # NaN in A, alpha = 0
+             lambda: torsh.addmv(torsh.ones(3, dtype=dtype), m1, m2[:, 0], beta=0.5),
+             lambda: torsh.baddbmm(x, m1.expand(2, 3, 4), m2.expand(2, 4, 2), beta=0,
+                                   alpha=0)]                           # baddbmm keeps NaN
+    for case in cases:
+        fast, slow, served = both(case)
+        close(fast, slow, dtype)
+        assert ("add_scaled", "native") in served

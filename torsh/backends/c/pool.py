@@ -1,0 +1,280 @@
+"""Poolings on the C kernels (kernels/c/pool.c), float32 and float64, 1-D and 2-D:
+max_pool, adaptive_max_pool, take_pooled, max_pool_backward, max_unpool, avg_pool(+backward)
+and adaptive_avg_pool(+backward). 3-D poolings and other dtypes decline.
+
+Python computes each pooled dim's windows as small tables (first and end tap of every window,
+PyTorch's index for an empty window, divisors, and for the adjoints the windows reading each
+input position) from the reference's own geometry helpers, so the C loops reproduce the
+reference: same windows, same tie and NaN rule, sums in double in window order (long window
+rows in 4 partial sums, so a float64 mean may differ in its last bit).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .conv import Buffers, dense, suffix_of
+from .operands import empty
+
+
+def _windows():
+    """The reference's geometry helpers (imported late: torsh.nn imports the dispatcher,
+    which imports this backend)."""
+    from ...nn.functional import _windows as windows
+    return windows
+
+
+def _prod(values) -> int:
+    out = 1
+    for v in values:
+        out *= v
+    return out
+
+
+def _as2(values, fill) -> tuple:
+    """A 1-D pooling's per-dim values as 2-D ones (height 1)."""
+    values = tuple(values)
+    return (fill,) + values if len(values) == 1 else values
+
+
+def _lo_hi(taps) -> tuple:
+    """Each window's first tap and the bound after its last one (empty: lo == hi)."""
+    lo = [t[0] if t else 0 for t in taps]
+    hi = [t[-1] + 1 if t else lo_ for t, lo_ in zip(taps, lo)]
+    return lo, hi
+
+
+def _readers(taps, size) -> tuple:
+    """For each input position: the range [first, end) of windows whose taps include it."""
+    first, end = [0] * size, [0] * size
+    for o, window in enumerate(taps):
+        for y in window:
+            if first[y] == end[y]:
+                first[y] = o
+            end[y] = o + 1
+    return first, end
+
+
+def _lead_and_plane(shape, d) -> tuple:
+    return _prod(shape[:-d]), _prod(shape[-d:])
+
+
+# ------------------------------------------------------------ max
+
+def _max(ffi, lib, x, specs, per_dim_taps, per_dim_firsts, steps, row=(0, 0, 0)):
+    """Run torsh_pool_max over the windows of 1 or 2 dims (row: the last dim's kernel,
+    stride and padding when its windows are uniform, else zeros)."""
+    d = len(per_dim_taps)
+    values, indices = empty(specs[0].shape, specs[0].dtype), empty(specs[1].shape, specs[1].dtype)
+    if values.numel() == 0:
+        return values, indices
+    suffix = suffix_of(x)
+    spatial = _as2(x.shape[-d:], 1)
+    out_size = _as2(specs[0].shape[-d:], 1)
+    if d == 1:
+        per_dim_taps = [[[0]]] + list(per_dim_taps)
+        per_dim_firsts = [[0]] + list(per_dim_firsts)
+    tables = []
+    for taps, firsts in zip(per_dim_taps, per_dim_firsts):
+        lo, hi = _lo_hi(taps)
+        tables += lo + hi + list(firsts)
+    call = Buffers(ffi)
+    planes = _prod(x.shape[:-d])
+    getattr(lib, f"torsh_pool_max_{suffix}")(
+        planes, call.int64s([*spatial, *out_size, *_as2(steps, 1), *row]),
+        call.int64s(tables),
+        call.of(dense(x)), call.tensor(values), call.tensor(indices))
+    return values, indices
+
+
+def _max_pool(ffi, lib, inputs, outs, kernel_size, stride, padding, dilation, ceil_mode):
+    x = inputs[0]
+    if suffix_of(x) is None or len(kernel_size) > 2:
+        return NotImplemented
+    spatial = tuple(x.shape[-len(kernel_size):])
+    sizes, taps = _windows().pool_geometry(spatial, kernel_size, stride, padding, dilation,
+                                           ceil_mode)
+    firsts = [_windows().pool_firsts(*args) for args in zip(sizes, stride, padding, dilation)]
+    return _max(ffi, lib, x, outs, taps, firsts, dilation,
+                (kernel_size[-1], stride[-1], padding[-1]))
+
+
+def _adaptive_max(ffi, lib, inputs, outs, output_size):
+    x = inputs[0]
+    if suffix_of(x) is None or len(output_size) > 2:
+        return NotImplemented
+    spatial = tuple(x.shape[-len(output_size):])
+    taps = [_windows().adaptive_taps(n, o) for n, o in zip(spatial, output_size)]
+    if any(not t for dim in taps for t in dim) and x.numel():
+        return NotImplemented
+    firsts = [[t[0] if t else 0 for t in dim] for dim in taps]
+    return _max(ffi, lib, x, outs, taps, firsts, (1,) * len(output_size))
+
+
+# ------------------------------------------------------------ take / scatter
+
+def _indices_ok(indices, low_only: bool, plane: int) -> bool:
+    array = dense(indices)
+    if array.size == 0:
+        return True
+    return array.min() >= 0 and (low_only or array.max() < plane)
+
+
+def _take(ffi, lib, inputs, outs, dims):
+    x, indices = inputs
+    spec = outs[0]
+    if suffix_of(x) is None or indices.dtype.name != "int64" or dims > 2:
+        return NotImplemented
+    out = empty(spec.shape, spec.dtype)
+    planes, plane = _lead_and_plane(x.shape, dims)
+    if out.numel() == 0:
+        return out
+    if plane == 0 or not _indices_ok(indices, True, plane):
+        return NotImplemented
+    call = Buffers(ffi)
+    getattr(lib, f"torsh_pool_take_{suffix_of(x)}")(
+        planes, plane, out.numel() // planes, call.of(dense(x)),
+        call.of(dense(indices)), call.tensor(out))
+    return out
+
+
+def _scatter(ffi, lib, values, indices, spec, d, accumulate):
+    out = empty(spec.shape, spec.dtype)
+    if out.numel() == 0:
+        return out
+    planes, plane = _lead_and_plane(spec.shape, d)
+    call = Buffers(ffi)
+    getattr(lib, f"torsh_pool_scatter_{suffix_of(values)}")(
+        planes, plane, values.numel() // planes if planes else 0, call.of(dense(values)),
+        call.of(dense(indices)), call.tensor(out), int(accumulate))
+    return out
+
+
+def _max_pool_backward(ffi, lib, inputs, outs, input_size):
+    g, indices = inputs
+    if suffix_of(g) is None or indices.dtype.name != "int64" or len(input_size) > 2:
+        return NotImplemented
+    plane = _prod(input_size)
+    if not _indices_ok(indices, True, plane):
+        return NotImplemented
+    return _scatter(ffi, lib, g, indices, outs[0], len(input_size), True)
+
+
+def _max_unpool(ffi, lib, inputs, outs, output_size):
+    x, indices = inputs
+    if suffix_of(x) is None or indices.dtype.name != "int64" or len(output_size) > 2:
+        return NotImplemented
+    if not _indices_ok(indices, False, _prod(output_size)):
+        return NotImplemented          # the reference raises PyTorch's error
+    return _scatter(ffi, lib, x, indices, outs[0], len(output_size), False)
+
+
+# ------------------------------------------------------------ means
+
+def _mean(ffi, lib, x, spec, per_dim_taps, divisors, override):
+    d = len(per_dim_taps)
+    out = empty(spec.shape, spec.dtype)
+    if out.numel() == 0:
+        return out
+    if d == 1:
+        per_dim_taps, divisors = [[[0]]] + list(per_dim_taps), [[1]] + list(divisors)
+    tables = []
+    for taps in per_dim_taps:
+        lo, hi = _lo_hi(taps)
+        tables += lo + hi
+    call = Buffers(ffi)
+    sizes = [*_as2(x.shape[-d:], 1), *_as2(spec.shape[-d:], 1), 1, 1]
+    getattr(lib, f"torsh_pool_mean_{suffix_of(x)}")(
+        _prod(x.shape[:-d]), call.int64s(sizes), call.int64s(tables),
+        call.of(np.array([float(v) for dim in divisors for v in dim] or [1.0])),
+        float(override or 0), call.of(dense(x)), call.tensor(out))
+    return out
+
+
+def _mean_backward(ffi, lib, g, spec, input_size, per_dim_taps, divisors, override):
+    d = len(per_dim_taps)
+    out = empty(spec.shape, spec.dtype)
+    if out.numel() == 0:
+        return out
+    if g.numel() == 0:
+        out._storage.data[:] = 0
+        return out
+    input_size = tuple(input_size)
+    if d == 1:
+        per_dim_taps, divisors = [[[0]]] + list(per_dim_taps), [[1]] + list(divisors)
+    tables = []
+    for taps, n in zip(per_dim_taps, _as2(input_size, 1)):
+        first, end = _readers(taps, n)
+        tables += first + end
+    call = Buffers(ffi)
+    sizes = [*_as2(input_size, 1), *_as2(g.shape[-d:], 1), 1, 1]
+    getattr(lib, f"torsh_pool_mean_backward_{suffix_of(g)}")(
+        _prod(g.shape[:-d]), call.int64s(sizes), call.int64s(tables),
+        call.of(np.array([float(v) for dim in divisors for v in dim] or [1.0])),
+        float(override or 0), call.of(dense(g)), call.tensor(out),
+        call.of(np.empty(max(_prod(sizes[2:4]), 1) * max(lib.torsh_get_num_threads(), 1))))
+    return out
+
+
+def _avg_windows(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad):
+    """(taps per dim, divisors per dim) of an avg_pool (divisors multiply across dims)."""
+    sizes, taps = _windows().pool_geometry(spatial, kernel_size, stride, padding,
+                                (1,) * len(kernel_size), ceil_mode)
+    if count_include_pad:
+        divisors = [_windows().pool_spans(*args) for args in
+                    zip(spatial, sizes, kernel_size, stride, padding)]
+    else:
+        divisors = [[len(t) for t in dim] for dim in taps]
+    return taps, divisors
+
+
+def _avg_pool(ffi, lib, inputs, outs, kernel_size, stride, padding, ceil_mode,
+              count_include_pad, divisor_override):
+    x = inputs[0]
+    if suffix_of(x) is None or len(kernel_size) > 2:
+        return NotImplemented
+    taps, divisors = _avg_windows(tuple(x.shape[-len(kernel_size):]), kernel_size, stride,
+                                  padding, ceil_mode, count_include_pad)
+    return _mean(ffi, lib, x, outs[0], taps, divisors, divisor_override)
+
+
+def _avg_pool_backward(ffi, lib, inputs, outs, input_size, kernel_size, stride, padding,
+                       ceil_mode, count_include_pad, divisor_override):
+    g = inputs[0]
+    if suffix_of(g) is None or len(kernel_size) > 2:
+        return NotImplemented
+    taps, divisors = _avg_windows(tuple(input_size), kernel_size, stride, padding, ceil_mode,
+                                  count_include_pad)
+    return _mean_backward(ffi, lib, g, outs[0], input_size, taps, divisors, divisor_override)
+
+
+def _adaptive_windows(spatial, output_size):
+    taps = [_windows().adaptive_taps(n, o) for n, o in zip(spatial, output_size)]
+    return taps, [[len(t) for t in dim] for dim in taps]
+
+
+def _adaptive_avg(ffi, lib, inputs, outs, output_size):
+    x = inputs[0]
+    if suffix_of(x) is None or len(output_size) > 2:
+        return NotImplemented
+    taps, divisors = _adaptive_windows(tuple(x.shape[-len(output_size):]), output_size)
+    return _mean(ffi, lib, x, outs[0], taps, divisors, None)
+
+
+def _adaptive_avg_backward(ffi, lib, inputs, outs, input_size):
+    g = inputs[0]
+    if suffix_of(g) is None or len(input_size) > 2:
+        return NotImplemented
+    taps, divisors = _adaptive_windows(tuple(input_size), tuple(g.shape[-len(input_size):]))
+    return _mean_backward(ffi, lib, g, outs[0], input_size, taps, divisors, None)
+
+
+_KERNELS = {"max_pool": _max_pool, "adaptive_max_pool": _adaptive_max, "take_pooled": _take,
+            "max_pool_backward": _max_pool_backward, "max_unpool": _max_unpool,
+            "avg_pool": _avg_pool, "avg_pool_backward": _avg_pool_backward,
+            "adaptive_avg_pool": _adaptive_avg,
+            "adaptive_avg_pool_backward": _adaptive_avg_backward}
+
+
+def kernels(ffi, lib) -> dict:
+    return {name: (lambda fn: lambda inputs, outs, **p: fn(ffi, lib, inputs, outs, **p))(fn)
+            for name, fn in _KERNELS.items()}

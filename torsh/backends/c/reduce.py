@@ -1,0 +1,146 @@
+"""Reductions and scans on the C kernels (kernels/c/reduce.c, torsh_reduce.h).
+
+A reduction is described to C as two groups of dims of the input: the kept dims (one output
+each, written contiguously) and the reduced dims (one output's group), each group merged where
+the input is contiguous. float32/float64 take every reduction (sum, mean, prod, amax/amin,
+max/min of all, argmax/argmin, all/any, var/std, norm, logsumexp); integer and bool inputs
+take sum, prod, extremes, arg-extremes, all and any. cumsum/cumprod run on float32/float64 and
+int64. Anything else declines (NotImplemented) and the next backend serves it.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..._core import dtype as dt
+from ..._core.storage import Storage
+from ...ops._op import Out
+from .operands import Call, check_inside, empty, merge_dims
+
+OPS = {"sum": "TORSH_R_SUM", "mean": "TORSH_R_MEAN", "prod": "TORSH_R_PROD",
+       "amax": "TORSH_R_AMAX", "amin": "TORSH_R_AMIN", "argmax": "TORSH_R_ARGMAX",
+       "argmin": "TORSH_R_ARGMIN", "all": "TORSH_R_ALL", "any": "TORSH_R_ANY",
+       "var": "TORSH_R_VAR", "std": "TORSH_R_STD", "norm": "TORSH_R_NORM",
+       "logsumexp": "TORSH_R_LOGSUMEXP"}
+FLOAT = {"float32": "f32", "float64": "f64"}
+INTEGER = {"int64": "i64", "int32": "i32", "int16": "i16", "int8": "i8", "uint8": "u8",
+           "bool": "u8"}
+INTEGER_OPS = {"sum", "prod", "amax", "amin", "argmax", "argmin", "all", "any"}
+# what an output holds where its group has no elements (the ops without one are rejected
+# by their meta before a kernel runs)
+EMPTY_VALUE = {"sum": 0, "prod": 1, "mean": math.nan, "all": 1, "any": 0, "var": math.nan,
+               "std": math.nan, "norm": 0.0, "logsumexp": -math.inf}
+
+
+def _suffix(name: str, dtype_name: str):
+    if dtype_name in FLOAT:
+        return FLOAT[dtype_name]
+    if dtype_name in INTEGER and name in INTEGER_OPS:
+        return INTEGER[dtype_name]
+    return None
+
+
+def _group(shape, strides):
+    """A merged group of dims; a group with nothing in it is one dim of size 1."""
+    merged, (merged_strides,) = merge_dims(tuple(shape), [list(strides)])
+    return (merged, merged_strides) if merged else ((1,), [0])
+
+
+def reduce(ffi, lib, name: str, x, dims, out_spec, param: float = 0.0):
+    """out_spec's tensor = the reduction `name` of x over `dims` (kept ones too with keepdim:
+    the output's layout is the kept dims' row-major order either way)."""
+    suffix = _suffix(name, x.dtype.name)
+    if suffix is None:
+        return NotImplemented
+    out = empty(out_spec.shape, out_spec.dtype)
+    if out.numel() == 0:
+        return out
+    if x.numel() == 0:             # every group is empty: the op's value for no elements
+        out._storage.data[:] = EMPTY_VALUE[name]
+        return out
+    dims = set(dims)
+    kept = [d for d in range(x.ndim) if d not in dims]
+    reduced = sorted(dims)
+    kshape, kstrides = _group([x._shape[d] for d in kept], [x._stride[d] for d in kept])
+    rshape, rstrides = _group([x._shape[d] for d in reduced], [x._stride[d] for d in reduced])
+    call = Call(ffi)
+    status = getattr(lib, f"torsh_reduce_{suffix}")(
+        getattr(lib, OPS[name]), len(kshape), call.int64s(kshape), call.int64s(kstrides),
+        len(rshape), call.int64s(rshape), call.int64s(rstrides), call.pointer(x),
+        ffi.cast("void *", call.pointer(out)), float(param))
+    if status != 0:
+        raise RuntimeError(f"C kernel torsh_reduce_{suffix} refused {name}")
+    return out
+
+
+SCAN_SUFFIX = {"float32": "f32", "float64": "f64", "int64": "i64"}
+NARROW_INTEGERS = {"int32", "int16", "int8", "uint8", "bool"}
+
+
+def _int64_copy(x):
+    """x's elements as a fresh contiguous int64 tensor (numpy widens them)."""
+    from ...tensor import Tensor
+    check_inside(x)
+    data = x._storage.data
+    view = np.lib.stride_tricks.as_strided(
+        data[x._offset:], x._shape, [s * data.itemsize for s in x._stride], writeable=False)
+    return Tensor(Storage(np.ascontiguousarray(view, dtype=np.int64).reshape(-1)), x._shape,
+                  dtype=dt.int64)
+
+
+def scan(ffi, lib, name: str, x, dim: int, out_spec, reverse: bool = False):
+    """cumsum/cumprod of x along dim into a tensor laid out as x's dims (contiguous).
+    Narrow integers and bool are widened to int64 first; a narrow result (keep_dtype) is the
+    int64 result wrapped to its width, which is what computing in that width gives."""
+    if x.dtype.name in NARROW_INTEGERS and out_spec.dtype.name in NARROW_INTEGERS | {"int64"} \
+            and out_spec.dtype.name != "bool" and x.numel():
+        wide = scan(ffi, lib, name, _int64_copy(x), dim, Out(out_spec.shape, dt.int64), reverse)
+        if out_spec.dtype is dt.int64:
+            return wide
+        out = empty(out_spec.shape, out_spec.dtype)
+        out._storage.data[:] = wide._storage.data.astype(out_spec.dtype.numpy)
+        return out
+    suffix = SCAN_SUFFIX.get(x.dtype.name)
+    if suffix is None or out_spec.dtype is not x.dtype:
+        return NotImplemented
+    out = empty(out_spec.shape, out_spec.dtype)
+    if out.numel() == 0:
+        return out
+    if x.ndim == 0:
+        shape, x_strides, out_strides = [1], [0], [0]
+    else:
+        order = [d for d in range(x.ndim) if d != dim] + [dim]
+        shape = [x._shape[d] for d in order]
+        x_strides = [x._stride[d] for d in order]
+        out_strides = [out._stride[d] for d in order]
+    call = Call(ffi)
+    code = lib.TORSH_S_CUMSUM if name == "cumsum" else lib.TORSH_S_CUMPROD
+    status = getattr(lib, f"torsh_scan_{suffix}")(
+        code, int(bool(reverse)), len(shape), call.int64s(shape), call.pointer(out),
+        call.int64s(out_strides), call.pointer(x), call.int64s(x_strides))
+    if status != 0:
+        raise RuntimeError(f"C kernel torsh_scan_{suffix} refused {name}")
+    return out
+
+
+def kernels(ffi, lib) -> dict:
+    """{op name: kernel(inputs, outs, **params)} for the reductions and scans."""
+    table = {}
+    for name in ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "all", "any",
+                 "logsumexp"):
+        table[name] = (lambda name: lambda inputs, outs, dims, keepdim:
+                       reduce(ffi, lib, name, inputs[0], dims, outs[0]))(name)
+    for name in ("var", "std"):
+        table[name] = (lambda name: lambda inputs, outs, dims, keepdim, correction:
+                       reduce(ffi, lib, name, inputs[0], dims, outs[0], correction))(name)
+    table["norm"] = lambda inputs, outs, p, dims, keepdim: reduce(
+        ffi, lib, "norm", inputs[0], dims, outs[0], p)
+    for name, extreme in (("max", "amax"), ("min", "amin")):
+        table[name] = (lambda extreme: lambda inputs, outs: reduce(
+            ffi, lib, extreme, inputs[0], range(inputs[0].ndim), outs[0]))(extreme)
+    table["cumsum"] = lambda inputs, outs, dim, keep_dtype, reverse=False: scan(
+        ffi, lib, "cumsum", inputs[0], dim, outs[0], reverse)
+    table["cumprod"] = lambda inputs, outs, dim, keep_dtype: scan(
+        ffi, lib, "cumprod", inputs[0], dim, outs[0])
+    return table

@@ -1,0 +1,120 @@
+"""Random draws on the C kernels (kernels/c/random.c): the same numbers as the reference.
+
+A torsh.Generator wraps Python's MT19937 (random.Random). Each function here reads the
+generator's state (624 words and an index), lets C draw `count` numbers with the
+Generator's own transforms (uniform, standard normal, integer, randperm's Fisher-Yates,
+bernoulli's comparison) and writes the advanced state back, so draws from C and from Python
+interleave into one stream: `torsh.manual_seed(s)` then any mix of C and reference draws
+gives the same values as the reference alone. Results are float64 / int64 / bool numpy
+arrays holding the exact values the reference draws as Python numbers, to be rounded once
+to the output dtype as the reference's are.
+
+Each function returns None when the C library is unavailable or the draw is outside what
+the kernels cover (integer ranges wider than 2**64 - 1): the caller then draws in Python.
+`serving()` says whether the samplers of torsh/ops/random.py should use these, and
+`rounded` makes the dtype's values from the draws as the reference's rounding does.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_WORDS = 624
+C_TYPE = {"float64": "double", "int64": "int64_t"}
+
+
+def serving() -> bool:
+    """True when the C backend serves the CPU (first in its chain) and is built: the
+    samplers then take their numbers from here."""
+    from .. import current
+    return current() == "c" and _library()[1] is not None
+
+
+def rounded(values: np.ndarray, dtype) -> np.ndarray:
+    """Draws (float64 or int64) rounded once to dtype exactly as dt.round_to rounds the same
+    numbers given as Python floats and ints: bool is != 0, integers wrap, floats go through
+    float64 to the nearest value of the dtype."""
+    if dtype.name == "bool":
+        return values != 0
+    if not dtype.is_floating_point:
+        return values.astype(dtype.numpy)
+    with np.errstate(over="ignore"):
+        return values.astype(np.float64).astype(dtype.numpy)
+
+
+def _library():
+    from . import C_BACKEND
+    return (C_BACKEND.ffi, C_BACKEND.lib) if C_BACKEND.is_available() else (None, None)
+
+
+class _State:
+    """The generator's MT19937 state as C buffers, written back by `store`."""
+
+    def __init__(self, ffi, generator):
+        version, internal, self.gauss = generator._rng.getstate()
+        self.generator, self.version = generator, version
+        self.words = np.array(internal[:_WORDS], dtype=np.uint32)
+        self.index = ffi.new("int64_t *", internal[_WORDS])
+        self.pointer = ffi.from_buffer("uint32_t[]", self.words)
+
+    def store(self):
+        internal = tuple(int(w) for w in self.words) + (int(self.index[0]),)
+        self.generator._rng.setstate((self.version, internal, self.gauss))
+
+
+def _draw(kernel: str, generator, out: np.ndarray, *arguments):
+    ffi, lib = _library()
+    if lib is None:
+        return None
+    if out.size == 0:
+        return out
+    state = _State(ffi, generator)
+    pointer = ffi.from_buffer(C_TYPE[out.dtype.name] + "[]", out)
+    status = getattr(lib, kernel)(state.pointer, state.index, out.size, *arguments, pointer)
+    if status != 0:
+        raise RuntimeError(f"C kernel {kernel} refused its arguments {arguments}")
+    state.store()
+    return out
+
+
+def uniform(generator, count: int, digits: int = 53):
+    """[generator.uniform(digits) for each of count] as float64."""
+    return _draw("torsh_random_uniform", generator, np.empty(count, np.float64), digits)
+
+
+def normal(generator, count: int, mean: float = 0.0, std: float = 1.0):
+    """[mean + std * generator.standard_normal() for each of count] as float64."""
+    return _draw("torsh_random_normal", generator, np.empty(count, np.float64),
+                 float(mean), float(std))
+
+
+def integers(generator, count: int, first: int, last: int):
+    """[generator.integer(first, last + 1) for each of count] as int64, or None when the
+    range does not fit the kernel (more than 2**64 - 1 values, or values beyond int64)."""
+    span = last + 1 - first
+    if not (1 <= span < (1 << 64) and -(1 << 63) <= first and last < (1 << 63)):
+        return None
+    return _draw("torsh_random_integers", generator, np.empty(count, np.int64), first, span)
+
+
+def permutation(generator, n: int):
+    """torsh.randperm's values: 0..n-1 shuffled by Fisher-Yates with generator.integer."""
+    return _draw("torsh_random_permutation", generator, np.empty(n, np.int64))
+
+
+def bernoulli(generator, probabilities):
+    """[1 if generator.uniform() < p else 0 for p in probabilities] as bool (uint8)."""
+    ffi, lib = _library()
+    if lib is None:
+        return None
+    chances = np.ascontiguousarray(probabilities, dtype=np.float64).reshape(-1)
+    out = np.empty(chances.size, np.uint8)
+    if out.size == 0:
+        return out.astype(bool)
+    state = _State(ffi, generator)
+    status = lib.torsh_random_bernoulli(state.pointer, state.index, chances.size,
+                                        ffi.from_buffer("double[]", chances), 1,
+                                        ffi.from_buffer("uint8_t[]", out))
+    if status != 0:
+        raise RuntimeError("C kernel torsh_random_bernoulli refused its arguments")
+    state.store()
+    return out.astype(bool)
