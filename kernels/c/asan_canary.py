@@ -1,6 +1,7 @@
 """Proves that `make test-asan` really runs under AddressSanitizer: calls a kernel directly
 through cffi (bypassing the Python-side checks) with an output buffer one element short.
-Under the sanitizer build this must abort with a heap-buffer-overflow report; the Makefile
+Under the sanitizer build this must abort with an AddressSanitizer report (a buffer
+overflow; a vector store across the end is reported as an unknown crash); the Makefile
 checks that it does."""
 import numpy as np
 
