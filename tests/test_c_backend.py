@@ -114,3 +114,17 @@ def test_conformance_passes_on_both_code_paths(variant):
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "FAIL" not in done.stdout and " pass" in done.stdout
+
+
+def test_samplers_draw_in_c_the_numbers_the_reference_draws():
+    def draws():
+        torsh.manual_seed(3)
+        x = torsh.empty(7)
+        return [torsh.randn(5), torsh.rand(3, dtype=torsh.float64), torsh.randperm(6),
+                torsh.randint(0, 10, (4,)), torsh.bernoulli(torsh.full((5,), 0.5)),
+                torsh.normal(2.0, 0.5, (3,)), x.normal_(), x.bernoulli_(0.3),
+                torsh.nn.functional.dropout(torsh.ones(8), 0.5), torsh.rand(2)]
+    fast, slow = both(draws)
+    for a, b in zip(fast, slow):
+        assert torsh.equal(a, b)
+    assert torsh.Generator.accelerator is not None

@@ -136,6 +136,51 @@ class Generator:
         u1, u2 = self.open_uniform(), self.uniform()
         return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
+    # ------------------------------------------------------------ many draws at once
+    # Each is the list of the single draws above, in order. A backend may install an
+    # `accelerator` (Generator.accelerator) with methods of the same names that give the very
+    # same numbers and leave the same state, or return None to decline (the C backend draws
+    # with the same MT19937 in C: torsh/backends/c/rng.py).
+
+    accelerator = None
+
+    def _fast(self, name: str, *arguments):
+        fast = getattr(self.accelerator, name, None)
+        return None if fast is None else fast(self, *arguments)
+
+    def uniforms(self, count: int, digits: int = 53):
+        """[uniform(digits) for each of count]."""
+        fast = self._fast("uniform", count, digits)
+        return [self.uniform(digits) for _ in range(count)] if fast is None else fast
+
+    def normals(self, count: int, mean: float = 0.0, std: float = 1.0):
+        """[mean + std * standard_normal() for each of count]."""
+        fast = self._fast("normal", count, mean, std)
+        if fast is not None:
+            return fast
+        return [mean + std * self.standard_normal() for _ in range(count)]
+
+    def integers(self, count: int, first: int, last: int):
+        """[integer(first, last + 1) for each of count]: uniform in [first, last]."""
+        fast = self._fast("integers", count, first, last)
+        return [self.integer(first, last + 1) for _ in range(count)] if fast is None else fast
+
+    def bernoullis(self, chances):
+        """[uniform() < p for each chance p] as 1 / 0."""
+        fast = self._fast("bernoulli", chances)
+        return [1 if self.uniform() < p else 0 for p in chances] if fast is None else fast
+
+    def permutation(self, n: int):
+        """0 .. n-1 shuffled by Fisher-Yates, swapping i with integer(0, i + 1) from the top."""
+        fast = self._fast("permutation", n)
+        if fast is not None:
+            return fast
+        values = list(range(n))
+        for i in range(n - 1, 0, -1):
+            j = self.integer(0, i + 1)
+            values[i], values[j] = values[j], values[i]
+        return values
+
 
 default_generator = Generator()
 default_generator.seed()        # as PyTorch 2.13: each process starts from a fresh seed

@@ -18,6 +18,7 @@ import numpy as np
 
 from .._core.device import device as Device
 from .._core.errors import UnsupportedDType
+from .._core.generator import Generator
 from .._core.storage import Storage
 from .base import Backend
 from .c import C_BACKEND
@@ -29,6 +30,9 @@ _BACKENDS: dict[str, Backend] = {"reference": REFERENCE, "primitives": PRIMITIVE
 # The CPU chain: the C kernels first when they are built, then the reference, which has every
 # op (the dispatcher also tries an op's decomposition between the two).
 _cpu_chain: list[Backend] = [C_BACKEND, REFERENCE] if C_BACKEND.is_available() else [REFERENCE]
+if C_BACKEND.is_available():
+    from .c.rng import ACCELERATOR
+    Generator.accelerator = ACCELERATOR      # the same draws, made in C while C serves
 if not C_BACKEND.is_available() and os.environ.get("TORSH_KERNELS") != "reference":
     warnings.warn(f"torsh runs on the pure-Python reference: {C_BACKEND.unavailable_reason()}",
                   RuntimeWarning, stacklevel=2)

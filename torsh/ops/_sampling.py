@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from .._core import dtype as dt
 from .._core.device import as_device
 from .._core.errors import DTypeNotImplemented, DTypeRuntimeError, InvalidArgumentRuntime
 from .._core.generator import SIGNIFICAND_DIGITS, Generator, default_generator
 from .._core.shape import as_index
+from .._core.storage import Storage
 from ..backends.reference import from_array, to_array
 from ..tensor import Tensor
 from ._array import Array, broadcast_to
@@ -64,15 +67,32 @@ def continuous_only(dtype: dt.dtype, distribution: str, op: str) -> None:
                                 f"but you specified {TYPE_NAME[dtype.name]}")
 
 
-def new_leaf(values: list, shape, dtype, device, requires_grad, out=None, op="") -> Tensor:
-    """A fresh leaf holding `values` (row-major), rounded once to dtype; or written to out."""
-    result = finish_creation(from_array(Array(values, shape), dtype), device, requires_grad)
+def new_leaf(values, shape, dtype, device, requires_grad, out=None, op="") -> Tensor:
+    """A fresh leaf holding `values` (row-major: a list, or the float64 / int64 / bool numpy
+    array a generator's accelerator draws), rounded once to dtype; or written to out."""
+    if isinstance(values, np.ndarray):
+        values = Tensor(Storage(round_draws(values, dtype)), tuple(shape), dtype=dtype)
+    else:
+        values = from_array(Array(values, shape), dtype)
+    result = finish_creation(values, device, requires_grad)
     if out is None:
         return result
     if tuple(out.shape) != tuple(shape):
         raise InvalidArgumentRuntime(f"{op}: out= has shape {list(out.shape)} but the result "
                                      f"has shape {list(shape)} (torsh does not resize out=)")
     return out.copy_(result)
+
+
+def round_draws(values: np.ndarray, dtype: dt.dtype) -> np.ndarray:
+    """Drawn numbers (float64, int64 or bool) rounded once to dtype exactly as dt.round_to
+    rounds the same Python numbers: bool is != 0, integers wrap, floats go through float64 to
+    the nearest value of the dtype."""
+    if dtype is dt.bool_:
+        return values != 0
+    if not dtype.is_floating_point:
+        return values.astype(dtype.numpy)
+    with np.errstate(over="ignore"):
+        return values.astype(np.float64).astype(dtype.numpy)
 
 
 def values_of(tensor: Tensor, shape) -> list:
@@ -120,8 +140,8 @@ def integer_range(dtype: dt.dtype, low, high, op: str) -> tuple[int, int]:
     return low, high - 1
 
 
-def integers(gen: Generator, count: int, first: int, last: int) -> list:
-    return [gen.integer(first, last + 1) for _ in range(count)]
+def integers(gen: Generator, count: int, first: int, last: int):
+    return gen.integers(count, first, last)
 
 
 def int_arg(value, name: str, op: str) -> int:

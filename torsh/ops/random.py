@@ -49,7 +49,7 @@ def rand(*size_args, size=None, generator=None, out=None, dtype=None, layout=Non
     dtype = dtype or (out.dtype if out is not None else dt.get_default_dtype())
     need_float(dtype, "check_uniform_bounds", "rand")
     gen, digits = pick_generator(generator, device, "rand"), SIGNIFICAND_DIGITS[dtype.name]
-    values = [gen.uniform(digits) for _ in range(numel(shape))]
+    values = gen.uniforms(numel(shape), digits)
     return new_leaf(values, shape, dtype, device, requires_grad, out, "rand")
 
 
@@ -61,7 +61,7 @@ def randn(*size_args, size=None, generator=None, out=None, dtype=None, layout=No
     dtype = dtype or (out.dtype if out is not None else dt.get_default_dtype())
     need_float(dtype, "normal_kernel_cpu", "randn")
     gen = pick_generator(generator, device, "randn")
-    values = [gen.standard_normal() for _ in range(numel(shape))]
+    values = gen.normals(numel(shape))
     return new_leaf(values, shape, dtype, device, requires_grad, out, "randn")
 
 
@@ -114,11 +114,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         raise InvalidArgumentRuntime(f"randperm: value {n - 1} cannot be converted to type "
                                      f"{dtype.name} without overflow")
     gen = pick_generator(generator, device, "randperm")
-    values = list(range(n))
-    for i in range(n - 1, 0, -1):
-        j = gen.integer(0, i + 1)
-        values[i], values[j] = values[j], values[i]
-    return new_leaf(values, (n,), dtype, device, requires_grad, out, "randperm")
+    return new_leaf(gen.permutation(n), (n,), dtype, device, requires_grad, out, "randperm")
 
 
 @public("normal", method=False)
@@ -140,7 +136,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         dtype = dtype or (out.dtype if out is not None else dt.get_default_dtype())
         need_float(dtype, "normal_kernel_cpu", "normal")
         gen = pick_generator(generator, device, "normal")
-        values = [mean + std * gen.standard_normal() for _ in range(numel(shape))]
+        values = gen.normals(numel(shape), mean, std)
         return new_leaf(values, shape, dtype, device, requires_grad, out, "normal")
     if size is not None or dtype is not None or device is not None or requires_grad:
         raise TypeError("normal(): size, dtype, device and requires_grad are accepted only "
@@ -171,8 +167,8 @@ def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
     else:
         chances = [check_probability(p, "bernoulli")] * numel(shape)
     gen = pick_generator(generator, input.device, "bernoulli")
-    values = [1 if gen.uniform() < chance else 0 for chance in chances]
-    return new_leaf(values, shape, input.dtype, input.device, False, out, "bernoulli")
+    return new_leaf(gen.bernoullis(chances), shape, input.dtype, input.device, False, out,
+                    "bernoulli")
 
 
 @public("multinomial")

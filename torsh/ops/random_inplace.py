@@ -95,7 +95,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None) -> Tensor:
     gen = _start(self, generator, "normal_")
     check_std(std, "normal_")
     need_float(self.dtype, "normal_kernel_cpu", "normal_")
-    return _fill(self, [mean + std * gen.standard_normal() for _ in range(self.numel())])
+    return _fill(self, gen.normals(self.numel(), mean, std))
 
 
 @method_only("random_")
@@ -123,7 +123,7 @@ def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
         chances = probabilities_of(p.expand(self._shape), self._shape, "bernoulli_")
     else:
         chances = [check_probability(p, "bernoulli_")] * self.numel()
-    return _fill(self, [1 if gen.uniform() < chance else 0 for chance in chances])
+    return _fill(self, gen.bernoullis(chances))
 
 
 @method_only("exponential_")

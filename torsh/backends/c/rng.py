@@ -11,8 +11,9 @@ to the output dtype as the reference's are.
 
 Each function returns None when the C library is unavailable or the draw is outside what
 the kernels cover (integer ranges wider than 2**64 - 1): the caller then draws in Python.
-`serving()` says whether the samplers of torsh/ops/random.py should use these, and
-`rounded` makes the dtype's values from the draws as the reference's rounding does.
+ACCELERATOR is what the C backend installs as `Generator.accelerator` (the Generator's bulk
+draws, used by torsh.rand, randn, randint, randperm, normal, bernoulli, normal_, bernoulli_
+and so dropout); it draws here only while the C backend serves the CPU (`serving()`).
 """
 from __future__ import annotations
 
@@ -27,18 +28,6 @@ def serving() -> bool:
     samplers then take their numbers from here."""
     from .. import current
     return current() == "c" and _library()[1] is not None
-
-
-def rounded(values: np.ndarray, dtype) -> np.ndarray:
-    """Draws (float64 or int64) rounded once to dtype exactly as dt.round_to rounds the same
-    numbers given as Python floats and ints: bool is != 0, integers wrap, floats go through
-    float64 to the nearest value of the dtype."""
-    if dtype.name == "bool":
-        return values != 0
-    if not dtype.is_floating_point:
-        return values.astype(dtype.numpy)
-    with np.errstate(over="ignore"):
-        return values.astype(np.float64).astype(dtype.numpy)
 
 
 def _library():
@@ -118,3 +107,25 @@ def bernoulli(generator, probabilities):
         raise RuntimeError("C kernel torsh_random_bernoulli refused its arguments")
     state.store()
     return out.astype(bool)
+
+
+class _Accelerator:
+    """Generator.accelerator: the bulk draws above while the C backend serves, else None."""
+
+    def uniform(self, generator, count, digits):
+        return uniform(generator, count, digits) if serving() else None
+
+    def normal(self, generator, count, mean, std):
+        return normal(generator, count, mean, std) if serving() else None
+
+    def integers(self, generator, count, first, last):
+        return integers(generator, count, first, last) if serving() else None
+
+    def bernoulli(self, generator, chances):
+        return bernoulli(generator, chances) if serving() else None
+
+    def permutation(self, generator, n):
+        return permutation(generator, n) if serving() else None
+
+
+ACCELERATOR = _Accelerator()
