@@ -1,6 +1,9 @@
-"""Helpers shared by the op-family tests: exact comparison of nested lists and float64
-gradient checks."""
+"""Helpers shared by the tests: exact comparison of nested lists, float64 gradient checks, and
+running an example script of docs/examples as a user would."""
 import math
+import os
+import subprocess
+import sys
 
 import torsh
 from torsh.autograd.gradcheck import gradcheck, gradgradcheck
@@ -23,3 +26,14 @@ def check_grads(fn, x, grad_out):
     """gradcheck and gradgradcheck of fn at x, with `grad_out` as the double-backward cotangent."""
     assert gradcheck(fn, (x,))
     assert gradgradcheck(fn, (x,), (f64(grad_out),))
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_example(script: str, *args: str, timeout: float = 180, **env):
+    """Run docs/examples/<script> with `args` in a subprocess from the repository root (extra
+    environment variables as keywords); returns the CompletedProcess (text output)."""
+    return subprocess.run([sys.executable, os.path.join(ROOT, "docs", "examples", script),
+                           *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                          env=dict(os.environ, **env))

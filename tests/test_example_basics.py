@@ -1,11 +1,7 @@
 """The tensor- and autograd-basics examples run as a user runs them and pass their own checks."""
-import os
-import subprocess
-import sys
-
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from checks import run_example
 
 
 @pytest.mark.parametrize("script, last_line", [
@@ -13,7 +9,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ("autograd_basics.py", "all autograd basics behave as in PyTorch"),
 ])
 def test_example_runs_and_passes_its_checks(script, last_line):
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "docs", "examples", script)],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    done = run_example(script, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == last_line

@@ -3,15 +3,12 @@
 Run as a user would, in a subprocess: it exits cleanly, prints a line per epoch whose training
 loss falls, verifies the reloaded checkpoint, and writes the checkpoint and the PNG of the curves.
 """
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRIPT = os.path.join(ROOT, "docs", "examples", "cnn.py")
+from checks import run_example
+
 EPOCH = re.compile(r"^epoch\s+(\d+)\s+train loss ([0-9.]+)\s+train accuracy\s+([0-9.]+)%\s+"
                    r"test loss ([0-9.]+)\s+test accuracy\s+([0-9.]+)%", re.MULTILINE)
 
@@ -19,9 +16,7 @@ EPOCH = re.compile(r"^epoch\s+(\d+)\s+train loss ([0-9.]+)\s+train accuracy\s+([
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
-    done = subprocess.run([sys.executable, SCRIPT, "--quick", "--out", str(out)],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
-    return done, out
+    return run_example("cnn.py", "--quick", "--out", str(out), timeout=300), out
 
 
 def test_exits_cleanly_and_reloads_identically(quick_run):

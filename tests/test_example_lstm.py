@@ -3,23 +3,19 @@
 It is run as a user would, in a subprocess: it must exit cleanly, its losses must go down over
 the epochs, and it must print the free-running continuation of a test wave.
 """
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRIPT = os.path.join(ROOT, "docs", "examples", "lstm.py")
+from checks import run_example
+
 LOSS_LINE = re.compile(r"^epoch\s+(\d+)\s+train loss ([0-9.]+)\s+test loss ([0-9.]+)$",
                        re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
 def quick_run():
-    return subprocess.run([sys.executable, SCRIPT, "--quick"], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)
+    return run_example("lstm.py", "--quick", timeout=120)
 
 
 def test_exits_cleanly(quick_run):

@@ -3,23 +3,19 @@
 It is run as a user would, in a subprocess: it must exit cleanly, its training loss must go
 down over the epochs, and the saved-then-reloaded model must give identical outputs.
 """
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRIPT = os.path.join(ROOT, "docs", "examples", "mlp.py")
+from checks import run_example
+
 LOSS_LINE = re.compile(r"^epoch\s+(\d+)\s+train loss ([0-9.]+)\s+test accuracy ([0-9.]+)%",
                        re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
 def quick_run():
-    return subprocess.run([sys.executable, SCRIPT, "--quick"], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)
+    return run_example("mlp.py", "--quick", timeout=120)
 
 
 def test_exits_cleanly(quick_run):

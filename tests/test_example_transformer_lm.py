@@ -4,21 +4,18 @@ and it prints a sample that starts with its prompt."""
 import ast
 import os
 import re
-import subprocess
 import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRIPT = os.path.join(ROOT, "docs", "examples", "transformer_lm.py")
+from checks import ROOT, run_example
+
 LOSS_LINE = re.compile(r"^step\s+(\d+)\s+loss ([0-9.]+)$", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
 def quick_run():
-    env = dict(os.environ, TRANSFORMER_LM_STEPS="8")
-    return subprocess.run([sys.executable, SCRIPT, "--quick"], capture_output=True, text=True,
-                          timeout=180, cwd=ROOT, env=env)
+    return run_example("transformer_lm.py", "--quick", TRANSFORMER_LM_STEPS="8")
 
 
 def test_exits_cleanly(quick_run):
@@ -44,7 +41,7 @@ def test_prints_a_sample(quick_run):
 
 
 def test_zen_text_is_decoded():
-    sys.path.insert(0, os.path.dirname(SCRIPT))
+    sys.path.insert(0, os.path.join(ROOT, "docs", "examples"))
     try:
         from transformer_lm import zen_of_python
     finally:
