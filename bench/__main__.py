@@ -240,8 +240,10 @@ def main(argv=None) -> int:
     backend = served_by(torsh)
     print(f"torsh {torsh.__version__}: served by {backend}, {threads} threads, timed in "
           + ("this interpreter" if args.in_process else "a worker"))
-    print(f"numpy {np.__version__}; Python {platform.python_version()}; "
-          f"{os.cpu_count()} CPUs ({platform.machine()})")
+    print(f"numpy {np.__version__}" + ("" if args.in_process else " (one BLAS thread: "
+          "OpenBLAS's spinning threads would hold a core while the others run)")
+          + f"; Python {platform.python_version()}; {os.cpu_count()} CPUs "
+          f"({platform.machine()})")
     print(torch_line)
     if peak:
         gflops = peak["gflops"]

@@ -106,6 +106,11 @@ class WorkerSide:
 
     def __init__(self, python: str, threads: int, name: str = "torch"):
         env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        if name == "numpy":
+            # OpenBLAS's threads spin for a while after each call: in an interleaved run they
+            # held a core while torsh and torch ran next (torsh's 1024^3 sgemm measured at one
+            # core's rate). numpy's BLAS runs on one thread here, said in the table's header.
+            env["OPENBLAS_NUM_THREADS"] = "1"
         self.name = name
         self.process = subprocess.Popen(
             [python, "-m", "bench.torch_side", "--threads", str(threads), "--lib", name],
