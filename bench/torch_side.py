@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 
-from .timing import MIN_REPEAT_SECONDS
+from .timing import calls_per_repeat
 from .workloads import all_workloads
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,24 +35,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 # When the pure-Python reference serves some op of a workload's tiny version, torsh's call is
 # estimated from the tiny one's time times the workload's scale, and skipped above this.
 REFERENCE_LIMIT_SECONDS = 2.0
-
-
-def calibrate(fn) -> int:
-    """Calls per repeat so that a repeat lasts MIN_REPEAT_SECONDS (after a warm-up call)."""
-    start = time.perf_counter()
-    fn()
-    once = time.perf_counter() - start
-    if once >= MIN_REPEAT_SECONDS:
-        return 1
-    number = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= MIN_REPEAT_SECONDS:
-            return number
-        number *= 10 if elapsed < MIN_REPEAT_SECONDS / 10 else 2
 
 
 def reference_ops(torsh, workload) -> tuple:
@@ -85,7 +67,7 @@ class LocalSide:
                 return {"skip": f"{', '.join(slow)} on the reference: ~{estimate:.3g} s a call"}
         try:
             self.fn = workload.make_numpy() if self.lib is None else workload.make(self.lib)
-            return {"number": calibrate(self.fn)}
+            return {"number": calls_per_repeat(self.fn)}
         except Exception as error:          # a missing op on one side skips that side only
             self.fn = None
             return {"skip": f"{type(error).__name__}: {str(error).splitlines()[0][:80]}"}

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 import torsh
 from torsh.autograd.gradcheck import gradcheck, gradgradcheck
 
@@ -26,6 +28,28 @@ def check_grads(fn, x, grad_out):
     """gradcheck and gradgradcheck of fn at x, with `grad_out` as the double-backward cotangent."""
     assert gradcheck(fn, (x,))
     assert gradgradcheck(fn, (x,), (f64(grad_out),))
+
+
+def check_all_grads(fn, *inputs):
+    """gradcheck and gradgradcheck of fn at float64 inputs (all requiring grad), with ones as
+    the double-backward cotangent."""
+    assert gradcheck(fn, inputs)
+    out = fn(*inputs)
+    assert gradgradcheck(fn, inputs, (torsh.ones(tuple(out.shape), dtype=torsh.float64)
+                                      .requires_grad_(),))
+
+
+def close(got, expected, rel=1e-12):
+    """got (a tensor, read flat, or a list) equals expected (a list or one number) within rel,
+    NaN matching NaN."""
+    got = got.reshape(-1).tolist() if hasattr(got, "tolist") else got
+    expected = expected if isinstance(expected, list) else [expected]
+    assert len(got) == len(expected), (got, expected)
+    for g, e in zip(got, expected):
+        if e != e:
+            assert g != g, (got, expected)
+        else:
+            assert g == pytest.approx(e, rel=rel, abs=1e-12), (got, expected)
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

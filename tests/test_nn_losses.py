@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 import torsh
 import torsh.nn as nn
 import torsh.nn.functional as F
-from torsh.autograd.gradcheck import gradcheck, gradgradcheck
+from checks import check_all_grads as check_grads
+from checks import close
+from torsh.autograd.gradcheck import gradcheck
 
 F64 = torsh.float64
 
@@ -25,25 +27,6 @@ def t(values, dtype=F64, grad=False):
 
 def long(values):
     return torsh.tensor(values, dtype=torsh.int64)
-
-
-def close(got, expected, rel=1e-12):
-    got = got.reshape(-1).tolist() if hasattr(got, "tolist") else got
-    expected = expected if isinstance(expected, list) else [expected]
-    assert len(got) == len(expected), (got, expected)
-    for g, e in zip(got, expected):
-        if e != e:
-            assert g != g, (got, expected)
-        else:
-            assert g == pytest.approx(e, rel=rel, abs=1e-12), (got, expected)
-
-
-def check_grads(fn, *inputs):
-    """gradcheck and gradgradcheck of fn at float64 inputs (all requiring grad)."""
-    assert gradcheck(fn, inputs)
-    out = fn(*inputs)
-    cotangent = torsh.ones(tuple(out.shape), dtype=F64).requires_grad_()
-    assert gradgradcheck(fn, inputs, (cotangent,))
 
 
 def sigmoid(x):
