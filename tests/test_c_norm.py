@@ -165,17 +165,20 @@ def test_batch_norm_special_values_and_declines():
     x = torsh.tensor([[1.0, float("nan")], [3.0, 2.0], [float("inf"), 2.0]])
     agree(lambda: F.batch_norm(x, None, None, training=True), torsh.float32, ("batch_norm",))
     agree(lambda: F.batch_norm(x, torsh.zeros(2), torsh.zeros(2), eps=0.0), torsh.float32)
-    half = torsh.ones(2, 2, dtype=torsh.float16)
+    half = torsh.ones(2, 2, dtype=torsh.float16)          # runs on the float32 kernel
     with torsh.backends.trace() as seen:
         F.batch_norm(half, torsh.zeros(2), torsh.ones(2))
-    assert ("batch_norm", "c", "native") not in seen.calls
+    assert ("batch_norm", "c", "native") in seen.calls
 
 
-def test_mixed_dtypes_decline_to_the_reference():
+def test_half_with_float32_parameters_runs_on_the_float32_kernel():
     x = torsh.randn(2, 4, dtype=torsh.float16)
-    with torsh.backends.trace() as seen:
-        F.layer_norm(x, (4,), torsh.ones(4), torsh.zeros(4))
-    assert ("layer_norm", "c", "native") not in seen.calls
+    with torsh.backends.trace() as seen:       # half with float32 parameters: widened
+        fast = F.layer_norm(x, (4,), torsh.ones(4), torsh.zeros(4))
+    assert ("layer_norm", "c", "native") in seen.calls
+    with torsh.backends.using("reference"):
+        slow = F.layer_norm(x, (4,), torsh.ones(4), torsh.zeros(4))
+    assert fast.dtype is torsh.float16 and torsh.allclose(fast.float(), slow.float(), atol=2e-3)
 
 
 # ------------------------------------------------------------ nll_loss

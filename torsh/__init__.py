@@ -14,7 +14,7 @@ from ._core.shape import Size  # noqa: F401
 from .tensor import Tensor, install_methods
 from . import errors  # noqa: F401
 from . import ops as _ops
-from . import autograd, backends, linalg  # noqa: F401
+from . import autograd, backends, cpu, linalg  # noqa: F401
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled  # noqa: F401
 

@@ -23,7 +23,7 @@ from ._core import dtype as dt
 from ._core.errors import AutogradError, DeviceMismatch, DTypeRuntimeError, ShapeMismatch
 from ._core.storage import Storage
 from .autograd.graph import Context, OpNode, gradient_edge
-from .backends import _tracers
+from .backends import _cpu_chain as _CPU_CHAIN, _tracers
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .ops._op import PROMOTE_INT_TO_FLOAT, Op, Out
 from .tensor import Tensor
@@ -165,7 +165,7 @@ def _run_kernel(op: Op, inputs: list[Tensor], outs: tuple, params: dict):
     the backend whose kernel made them (None when decomposed or copied from the CPU)."""
     device = (inputs[0]._storage.device if inputs
               else params.get("device") or backends.Device("cpu"))
-    chain = backends.chain_for(device)
+    chain = _CPU_CHAIN if device.type == "cpu" else backends.chain_for(device)
     first = chain[0]
     dtypes = first.dtypes
     supported = True
@@ -215,13 +215,14 @@ def _requires_grad(inputs) -> bool:
 def _record(op: Op, inputs: list[Tensor], outputs: tuple, params: dict, backend=None) -> None:
     """Attach an autograd node to the outputs (the op's backward, with what it saved, and the
     backend that ran the forward: its fused backward kernel, if any, runs first)."""
-    needs = tuple(t._requires_grad for t in inputs)
-    ctx = Context(tuple(inputs) if op.saves_inputs else None, params,
-                  tuple(t._shape for t in inputs), tuple(t.dtype for t in inputs), needs)
-    edges = tuple(gradient_edge(t) if need else None for t, need in zip(inputs, needs))
+    needs = tuple([t._requires_grad for t in inputs])
+    shapes = tuple([t._shape for t in inputs])
+    dtypes = tuple([t.dtype for t in inputs])
+    ctx = Context(tuple(inputs) if op.saves_inputs else None, params, shapes, dtypes, needs)
+    edges = tuple([gradient_edge(t) if need else None for t, need in zip(inputs, needs)])
     node = OpNode(op, ctx, edges, len(outputs))
     node.backend = backend
-    node.input_meta = [(t._shape, t.dtype) for t in inputs]
+    node.input_meta = list(zip(shapes, dtypes))
     node.output_meta = [(o._shape, o.dtype, o._storage.device) for o in outputs]
     differentiable = op.differentiable_outputs
     for i, out in enumerate(outputs):
@@ -233,16 +234,36 @@ def _record(op: Op, inputs: list[Tensor], outputs: tuple, params: dict, backend=
     ctx.save_versions(node._name)
 
 
-def dispatch(op: Op, *args, **params):
-    """Run `op` on `args` (tensors or numbers) with keyword `params`; see the module doc."""
+def _prepare(op: Op, args) -> list[Tensor]:
+    """Steps 1-3: tensors on one device, in the dtype the op computes in."""
+    for t in args:          # the common case first: tensors of one dtype on one device
+        if not isinstance(t, Tensor) or t._wrapped_number:
+            break
+    else:
+        if args:
+            dtype, device = args[0].dtype, args[0]._storage.device
+            for t in args:
+                if t.dtype is not dtype or t._storage.device is not device:
+                    break
+            else:
+                if dtype.category == dt.FLOATING or op.promote != PROMOTE_INT_TO_FLOAT:
+                    return list(args)
     inputs = _as_tensors(op, args)
     _check_devices(op, inputs)
-    inputs = _promote(op, inputs)
+    return _promote(op, inputs)
+
+
+def dispatch(op: Op, *args, **params):
+    """Run `op` on `args` (tensors or numbers) with keyword `params`; see the module doc."""
+    inputs = _prepare(op, args)
     outs = op.meta(*inputs, **params)
-    single = isinstance(outs, Out)
-    outs = (outs,) if single else tuple(outs)
+    single = type(outs) is Out
+    if single:
+        outs = (outs,)
+    elif type(outs) is not tuple:
+        outs = tuple(outs)
     served_by = None
-    if op.is_view:
+    if op.view is not None:
         backends.record(op.name, backends.chain_for(inputs[0].device)[0].name, "view")
         outputs = (_make_view(op, inputs[0], params),)
     else:

@@ -29,9 +29,16 @@ def _row_major(shape: tuple) -> tuple:
 
 
 class Tensor:
-    __slots__ = ("_storage", "_shape", "_stride", "_offset", "dtype", "_requires_grad", "grad",
-                 "grad_fn", "_output_nr", "_base", "_accumulator", "_retains_grad",
-                 "_leaf_hooks", "_wrapped_number", "__weakref__", "__dict__")
+    __slots__ = ("_storage", "_shape", "_stride", "_offset", "dtype", "_requires_grad",
+                 "grad_fn", "_output_nr", "_base", "__weakref__", "__dict__")
+
+    # Rarely set, so read from the class until a tensor sets its own (every op makes a
+    # tensor: each attribute not written here is time saved on every op).
+    grad = None
+    _accumulator = None
+    _retains_grad = False
+    _leaf_hooks = None
+    _wrapped_number = False
 
     def __init__(self, storage: Storage, shape, stride=None, offset: int = 0, dtype=None):
         self._storage = storage
@@ -44,14 +51,9 @@ class Tensor:
         self._offset = offset
         self.dtype = dtype if dtype is not None else dt.from_numpy(storage.data.dtype)
         self._requires_grad = False
-        self.grad = None
         self.grad_fn = None
         self._output_nr = 0
         self._base = None
-        self._accumulator = None
-        self._retains_grad = False
-        self._leaf_hooks = None
-        self._wrapped_number = False
 
     # ------------------------------------------------------------ construction helpers
 

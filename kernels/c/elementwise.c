@@ -49,12 +49,11 @@
 #define FOR_EACH_BLOCK(ndim, shape, BODY)                                                      \
     int64_t inner = shape[ndim - 1], rows = torsh_count(ndim - 1, shape);                     \
     int64_t per_row = (inner + TORSH_BLOCK - 1) / TORSH_BLOCK, tasks = rows * per_row;        \
-    _Pragma("omp parallel for schedule(static) if(rows * inner >= TORSH_PARALLEL_GRAIN)")     \
-    for (int64_t t = 0; t < tasks; t++) {                                                     \
+    TORSH_FOR(t, tasks, rows * inner >= TORSH_PARALLEL_GRAIN, {                               \
         int64_t r = t / per_row, start = (t % per_row) * TORSH_BLOCK;                         \
         int64_t length = inner - start < TORSH_BLOCK ? inner - start : TORSH_BLOCK;           \
         BODY                                                                                   \
-    }
+    });
 
 #define DEFINE_UNARY(NAME, T, ...)                                                             \
     TORSH_INLINE void NAME##_run(int op, int64_t n, T *restrict out, const T *restrict in,    \

@@ -20,6 +20,20 @@
 #define TORSH_BLOCK 8192
 #define TORSH_PARALLEL_GRAIN 65536
 
+/* for (int64_t I = 0; I < N; I++) BODY, across threads when PARALLEL is true; otherwise on the
+   calling thread without entering OpenMP at all: a parallel region, even one of one thread
+   (`if(0)`), costs about half a microsecond, as much as a whole small op. */
+#define TORSH_FOR(I, N, PARALLEL, ...)                                                         \
+    do {                                                                                       \
+        const int64_t torsh_for_n_ = (N);                                                      \
+        if (PARALLEL) {                                                                        \
+            _Pragma("omp parallel for schedule(static)")                                       \
+            for (int64_t I = 0; I < torsh_for_n_; I++) { __VA_ARGS__ }                         \
+        } else {                                                                               \
+            for (int64_t I = 0; I < torsh_for_n_; I++) { __VA_ARGS__ }                         \
+        }                                                                                      \
+    } while (0)
+
 /* Offset of the first element of row `row` (all dims but the last) for one operand. */
 TORSH_INLINE int64_t torsh_row_offset(int64_t row, int ndim, const int64_t *shape,
                                       const int64_t *strides) {

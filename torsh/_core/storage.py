@@ -12,12 +12,15 @@ from .device import CPU, device
 
 
 class Storage:
-    __slots__ = ("data", "device", "version", "__weakref__")
+    # `handle`: what a kernel library made to reach `data` (the C backend's pointer), kept
+    # so it is made once per buffer.
+    __slots__ = ("data", "device", "version", "handle", "__weakref__")
 
     def __init__(self, data, device: device = CPU):
         self.data = data
         self.device = device
         self.version = 0
+        self.handle = None
 
     @staticmethod
     def empty(count: int, np_dtype) -> "Storage":

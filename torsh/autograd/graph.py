@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import traceback
+from types import MappingProxyType
 
 from .._core.errors import AutogradError
 from .grad_mode import is_grad_enabled
@@ -34,17 +35,29 @@ def _node_name(op_name: str) -> str:
 class Node:
     """One recorded op call: how to turn output gradients into input gradients."""
 
+    # Read from the class until a node gets its own (a node is made on every recorded op;
+    # few ever get hooks): pre_hooks maps output index -> hooks on that output's grad,
+    # hooks are hook(grad_inputs, grad_outputs).
+    pre_hooks = MappingProxyType({})
+    hooks = ()
+    output_meta = ()                           # (shape, dtype, device) per output
+    input_meta = ()                            # (shape, dtype) per input, for reduction/cast
+    stack = None
+
     def __init__(self, name: str, next_functions: tuple, num_outputs: int = 1):
         self._name = name
         self.next_functions = next_functions
         self.num_outputs = num_outputs
         self.sequence_nr = next(_sequence)
-        self.pre_hooks: dict[int, list] = {}   # output index -> hooks on that output's grad
-        self.hooks: list = []                  # hooks(grad_inputs, grad_outputs)
-        self.metadata: dict = {}
-        self.output_meta: list = []            # (shape, dtype, device) per output
-        self.input_meta: list = []             # (shape, dtype) per input, for reduction/cast
-        self.stack = traceback.format_stack()[:-3] if _anomaly["enabled"] else None
+        if _anomaly["enabled"]:
+            self.stack = traceback.format_stack()[:-3]
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for the user's own notes about this node."""
+        if "_metadata" not in self.__dict__:
+            self._metadata = {}
+        return self._metadata
 
     def name(self) -> str:
         return self._name
@@ -53,11 +66,13 @@ class Node:
         raise NotImplementedError
 
     def register_hook(self, fn):
+        if type(self.hooks) is tuple:
+            self.hooks = []
         self.hooks.append(fn)
         return _Handle(self.hooks, fn)
 
     def register_prehook(self, fn):
-        return _add_hook(self.pre_hooks, 0, fn)
+        return _add_hook(_own_pre_hooks(self), 0, fn)
 
     def __call__(self, *grads):
         return self.apply(*grads)
@@ -207,6 +222,12 @@ class _Handle:
             self._hooks.remove(self._fn)
 
 
+def _own_pre_hooks(node) -> dict:
+    if type(node.pre_hooks) is MappingProxyType:
+        node.pre_hooks = {}
+    return node.pre_hooks
+
+
 def _add_hook(table: dict, index: int, fn):
     hooks = table.setdefault(index, [])
     hooks.append(fn)
@@ -219,7 +240,7 @@ def register_tensor_hook(tensor, hook):
     if not tensor.requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     node, index = gradient_edge(tensor)
-    return _add_hook(node.pre_hooks, index, hook)
+    return _add_hook(_own_pre_hooks(node), index, hook)
 
 
 def retain_grad(tensor) -> None:
@@ -233,4 +254,4 @@ def retain_grad(tensor) -> None:
     def keep(grad):
         accumulate(tensor, grad)
     keep.retains_grad = True
-    _add_hook(node.pre_hooks, index, keep)
+    _add_hook(_own_pre_hooks(node), index, keep)

@@ -63,10 +63,15 @@ def elementwise_meta(name: str, out_dtype: dt.dtype | None = None, accepts: str 
     `bool_message`: the RuntimeError text for ops that refuse bool inputs outright.
     """
     def meta(*inputs, **params):
-        check_dtypes(name, inputs, accepts)
+        if accepts is not None:
+            check_dtypes(name, inputs, accepts)
         if bool_message is not None:
             reject_bool(name, bool_message, *inputs)
-        shape = broadcast_shapes(*(t._shape for t in inputs), op=name)
+        shape = inputs[0]._shape
+        for t in inputs:
+            if t._shape != shape:
+                shape = broadcast_shapes(*(t._shape for t in inputs), op=name)
+                break
         return Out(shape, out_dtype or inputs[0].dtype)
     return meta
 

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .._core import dtype as dt
+from .._core.allocator import allocate
 from .._core.device import as_device
 from .._core.errors import DTypeNotImplemented, InvalidArgument, InvalidArgumentRuntime
 from .._core.shape import check_shape, parse_shape_args
@@ -190,8 +191,9 @@ def from_numpy(array: np.ndarray) -> Tensor:
 def _filled(shape, value, dtype, device, requires_grad, op="full") -> Tensor:
     dtype = dtype or dt.get_default_dtype()
     value = checked_value(value, dtype, op)
-    array = np.full(shape, dt.round_to([value], dtype)[0], dtype=dtype.numpy)
-    return finish_creation(Tensor._from_numpy(array), device, requires_grad)
+    storage = allocate(math.prod(shape), dtype)
+    storage.data.fill(dt.round_to([value], dtype)[0])
+    return finish_creation(Tensor(storage, shape, dtype=dtype), device, requires_grad)
 
 
 def _size_argument(args, size, op: str) -> tuple:

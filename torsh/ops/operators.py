@@ -38,10 +38,17 @@ def _plain(value):
 
 
 def _forward(name):
+    function = None
+
     def forward(self, other):
+        nonlocal function
+        if function is None:          # looked up on first use: every op module is loaded then
+            function = PUBLIC[name]
+        if type(other) is type(self):     # the common case, first
+            return function(self, other)
         if not _is_operand(other, name):
             return NotImplemented
-        return PUBLIC[name](self, _plain(other))
+        return function(self, _plain(other))
     forward.__name__ = name
     return forward
 

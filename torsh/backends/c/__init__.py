@@ -14,12 +14,11 @@ import importlib
 import os
 import pkgutil
 
-import numpy as np
-
 from ..._core import dtype as dt
-from ..._core.storage import Storage
+from ..._core.allocator import allocate
 from ..base import Backend
 from ._library import load
+from .widen import widen
 
 
 def _kernel_modules() -> list:
@@ -28,7 +27,7 @@ def _kernel_modules() -> list:
     backward}. Adding a family of kernels is adding a module here."""
     modules = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if not info.name.startswith("_") and info.name not in ("build", "operands"):
+        if not info.name.startswith("_") and info.name not in ("build", "operands", "widen"):
             module = importlib.import_module(f"{__name__}.{info.name}")
             if hasattr(module, "kernels"):
                 modules.append(module)
@@ -55,6 +54,7 @@ class CBackend(Backend):
             self._kernels.update(module.kernels(self.ffi, self.lib))
             if hasattr(module, "backward_kernels"):
                 self._backward_kernels.update(module.backward_kernels(self.ffi, self.lib))
+        self._kernels = widen(self._kernels)
 
     def is_available(self) -> bool:
         return self.lib is not None
@@ -72,7 +72,9 @@ class CBackend(Backend):
         return sorted(self._kernels)
 
     def allocate(self, count, dtype, device):
-        return Storage(np.zeros(count, dtype=dtype.numpy), device)
+        storage = allocate(count, dtype)
+        storage.data.fill(0)
+        return storage
 
     def set_num_threads(self, n: int) -> None:
         self.lib.torsh_set_num_threads(int(n))

@@ -1,4 +1,7 @@
-"""Load the C kernel library with cffi (ABI mode) and pick its variant.
+"""Load the C kernel library with cffi and pick its variant.
+
+The library is reached through its cffi binding (API mode, see build.py) when that is built
+and no older than the library, else through cffi's ABI mode (dlopen).
 
 The variant is `avx2` when the CPU has AVX2, FMA and F16C, else `portable`;
 TORSH_C_VARIANT=portable (or avx2) forces one. OpenMP threads wait passively
@@ -8,22 +11,19 @@ one whenever another process held a core of this 2-core machine.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import os
 import re
 from pathlib import Path
 
 import cffi
 
-PACKAGE = Path(__file__).resolve().parent
-SOURCES = PACKAGE.parent.parent.parent / "kernels" / "c"
-HEADER = SOURCES / "torsh.h"
+from .build import binding_path, declarations, library_path
+
 VARIANTS = ("avx2", "portable")
 ABI_VERSION = 1
 
 
-def library_path(variant: str, sanitize: bool = False) -> Path:
-    """Where `make kernels` (build.py) puts a variant's library."""
-    return PACKAGE / ("lib-asan" if sanitize else "lib") / f"libtorsh_{variant}.so"
 
 
 def cpu_flags() -> set:
@@ -43,23 +43,6 @@ def chosen_variant() -> str:
                                f"{sorted(VARIANTS)}")
         return forced
     return "avx2" if {"avx2", "fma", "f16c"} <= cpu_flags() else "portable"
-
-
-def headers() -> list:
-    """The ABI: torsh.h, then one torsh_<family>.h per kernel family, in name order."""
-    return [HEADER] + sorted(SOURCES.glob("torsh_*.h"))
-
-
-def declarations() -> str:
-    """The ABI headers as cffi's cdef reads them: no preprocessor lines but integer
-    #defines."""
-    lines = []
-    for header in headers():
-        for line in header.read_text().splitlines():
-            if line.startswith("#") and not re.match(r"#define \w+ \d+$", line):
-                continue
-            lines.append(line)
-    return "\n".join(lines)
 
 
 # glibc hands every freed buffer above 128 KiB back to the kernel, so each fresh kernel output
@@ -90,10 +73,28 @@ def load(variant: str | None = None, sanitize: bool = False):
         raise OSError(f"{path} is not built")
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     keep_freed_buffers()
-    ffi = cffi.FFI()
-    ffi.cdef(declarations())
-    lib = ffi.dlopen(str(path))
+    ffi, lib = _binding(variant, path) if not sanitize else (None, None)
+    if lib is None:
+        ffi = cffi.FFI()
+        ffi.cdef(declarations())
+        lib = ffi.dlopen(str(path))
     if lib.torsh_abi_version() != ABI_VERSION:
         raise OSError(f"{path} has ABI version {lib.torsh_abi_version()}, expected "
                       f"{ABI_VERSION}: rebuild it with `make kernels`")
     return ffi, lib, variant
+
+
+def _binding(variant: str, library: Path):
+    """(ffi, lib) of the variant's API-mode binding, or (None, None) when it is missing, older
+    than the library, or does not load."""
+    path = binding_path(variant)
+    if os.environ.get("TORSH_C_BINDING") == "abi" or not path.exists() \
+            or path.stat().st_mtime < library.stat().st_mtime:
+        return None, None
+    spec = importlib.util.spec_from_file_location(f"_torsh_{variant}", path)
+    try:
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except ImportError:
+        return None, None
+    return module.ffi, module.lib

@@ -4,6 +4,11 @@ Two libraries from the same sources: `libtorsh_avx2.so` (-mavx2 -mfma -mf16c) an
 `libtorsh_portable.so` (no instruction-set flags); the loader picks one from the CPU's flags.
 Both use OpenMP when the compiler has it.
 
+Beside each library, when cffi and Python's headers are at hand, its binding: a small Python
+extension `_torsh_<variant>` that cffi generates from the same headers (cffi's API mode). It
+calls a kernel in about half the time of cffi's ABI mode (dlopen), which is most of the cost
+of a small op. Without it the loader uses ABI mode on the library itself.
+
     python torsh/backends/c/build.py            # both variants, into lib/ here (make kernels)
     python torsh/backends/c/build.py --sanitize # -fsanitize=address,undefined, into lib-asan/
 
@@ -12,7 +17,10 @@ The package build (setup.py) calls `build_all` too; a missing compiler only warn
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +37,28 @@ FLAGS = {"avx2": ["-mavx2", "-mfma", "-mf16c"], "portable": []}
 
 def library_path(variant: str, sanitize: bool = False, package: Path = PACKAGE) -> Path:
     return package / ("lib-asan" if sanitize else "lib") / f"libtorsh_{variant}.so"
+
+
+def binding_path(variant: str, package: Path = PACKAGE) -> Path:
+    return package / "lib" / f"_torsh_{variant}{sysconfig.get_config_var('EXT_SUFFIX')}"
+
+
+def headers() -> list:
+    """The ABI: torsh.h, then one torsh_<family>.h per kernel family, in name order."""
+    return [SOURCES / "torsh.h"] + sorted(SOURCES.glob("torsh_*.h"))
+
+
+def declarations() -> str:
+    """The ABI headers as cffi's cdef reads them: no preprocessor lines but integer
+    #defines."""
+    lines = []
+    for header in headers():
+        for line in header.read_text().splitlines():
+            if line.startswith("#") and not re.match(r"#define \w+ \d+$", line):
+                continue
+            lines.append(line)
+    return "\n".join(lines)
+
 BASE_FLAGS = ["-O3", "-std=c11", "-fPIC", "-shared", "-Wall", "-Wextra", "-Werror",
               "-fno-math-errno", "-D_GNU_SOURCE"]
 SANITIZE_FLAGS = ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
@@ -78,6 +108,40 @@ def build(variant: str, sanitize: bool = False, package: Path = PACKAGE) -> Path
     if done.returncode != 0:
         raise RuntimeError(f"building {out.name} failed:\n{' '.join(command)}\n{done.stderr}")
     os.replace(partial, out)     # atomic: a running process never sees half a library
+    if not sanitize:
+        try:
+            build_binding(variant, cc, package)
+        except (RuntimeError, ImportError) as error:
+            binding_path(variant, package).unlink(missing_ok=True)   # never a stale one
+            print(f"torsh: no cffi binding for {variant} ({error}); the kernels load in "
+                  f"cffi's ABI mode", file=sys.stderr)
+    return out
+
+
+def build_binding(variant: str, cc: str, package: Path = PACKAGE) -> Path:
+    """Compile cffi's API-mode binding of the ABI headers, linked to the variant's library."""
+    import cffi
+    include = sysconfig.get_paths()["include"]
+    if not (Path(include) / "Python.h").exists():
+        raise RuntimeError(f"Python's headers are missing ({include}/Python.h)")
+    ffi = cffi.FFI()
+    ffi.cdef(declarations())
+    name = f"_torsh_{variant}"
+    ffi.set_source(name, "\n".join(f'#include "{h.name}"' for h in headers()))
+    library = library_path(variant, package=package)
+    out = binding_path(variant, package)
+    with tempfile.TemporaryDirectory() as folder:
+        source = str(Path(folder) / f"{name}.c")
+        with contextlib.redirect_stdout(io.StringIO()):      # cffi says "generating ..."
+            ffi.emit_c_code(source)
+        partial = out.with_suffix(".partial")
+        command = [cc, "-O2", "-fPIC", "-shared", "-I", include, "-I", str(SOURCES), source,
+                   "-L", str(library.parent), f"-l:{library.name}", "-Wl,-rpath,$ORIGIN",
+                   "-o", str(partial)]
+        done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"building {out.name} failed:\n{' '.join(command)}\n{done.stderr}")
+    os.replace(partial, out)
     return out
 
 

@@ -9,10 +9,10 @@ dtype, any parameter. An op or dtype neither covers declines (NotImplemented).
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 from .cast import run_map
-from .operands import Call, broadcast_strides, empty, merge_dims
+from ..._core import dtype as dt
+from .operands import Call, broadcast_strides, empty, handle, merge_dims
 
 FAST_UNARY = {"neg": "TORSH_NEG", "abs": "TORSH_ABS", "exp": "TORSH_EXP", "log": "TORSH_LOG",
               "sqrt": "TORSH_SQRT", "tanh": "TORSH_TANH", "sigmoid": "TORSH_SIGMOID",
@@ -21,7 +21,6 @@ FAST_UNARY = {"neg": "TORSH_NEG", "abs": "TORSH_ABS", "exp": "TORSH_EXP", "log":
               "rsqrt": "TORSH_RSQRT", "expm1": "TORSH_EXPM1", "log1p": "TORSH_LOG1P"}
 FAST_BINARY = {"add": "TORSH_ADD", "sub": "TORSH_SUB", "mul": "TORSH_MUL", "div": "TORSH_DIV",
                "maximum": "TORSH_MAXIMUM", "minimum": "TORSH_MINIMUM"}
-SUFFIX = {"float32": "f32", "float64": "f64"}
 
 # op name -> torsh_map op (TORSH_M_<NAME>) for ops without parameters
 PLAIN = ["neg", "abs", "sign", "signbit", "square", "exp", "exp2", "expm1", "log", "log2",
@@ -59,55 +58,69 @@ PARAMS = {
 NEXTAFTER_KIND = {"float64": 0, "float32": 1, "float16": 2, "bfloat16": 3}
 
 
-def _suffix(inputs, out):
-    """The fast kernel's type suffix when every operand has the output's dtype, else None."""
-    name = out.dtype.name
-    if name not in SUFFIX or any(t.dtype.name != name for t in inputs):
-        return None
-    return SUFFIX[name]
+def _fast_functions(lib, function: str) -> dict:
+    """{dtype: torsh_unary_f32 ...}: the vectorised kernels, float32 and float64."""
+    return {dt.float32: getattr(lib, function + "_f32"),
+            dt.float64: getattr(lib, function + "_f64")}
 
 
-@lru_cache(maxsize=256)
-def _row_major(shape: tuple) -> tuple:
-    strides, step = [], 1
-    for n in reversed(shape):
-        strides.append(step)
-        step *= n
-    return tuple(reversed(strides)), step
+# {count: int64_t[2] holding (count, 1)}: the shape and unit stride of a flat walk.
+_FLAT: dict = {}
 
 
-def _fast(ffi, lib, function: str, code: int, inputs, out_spec):
-    """Run torsh_unary_* / torsh_binary_*: out = f(inputs...) over out_spec.shape."""
-    suffix = _suffix(inputs, out_spec)
-    if suffix is None:
-        return NotImplemented
-    out = empty(out_spec.shape, out_spec.dtype)
-    strides, count = _row_major(tuple(out_spec.shape))
+def _pointer(ffi, tensor, dtype):
+    """The tensor's first element, for a view already known to lie in its storage."""
+    storage = tensor._storage
+    kept = storage.handle
+    if kept is None or storage.data.dtype is not dtype.numpy:
+        kept = handle(ffi, storage, dtype)
+    return kept + tensor._offset if tensor._offset else kept
+
+
+def _fast(ffi, function, code: int, inputs, out_spec):
+    """out = f(inputs...) over out_spec.shape with a vectorised kernel, when every operand has
+    the output's dtype (else NotImplemented). Row-major operands of the output's shape take
+    one flat walk; any other layout goes through merge_dims and the checked Call."""
+    shape, dtype = out_spec
+    flat_walk = True
+    for t in inputs:
+        if t.dtype is not dtype:
+            return NotImplemented
+        if t._shape != shape:
+            flat_walk = False
+    out = empty(shape, dtype)
+    count = len(out._storage.data)
     if count == 0:
         return out
-    if all(tuple(t._shape) == out._shape and tuple(t._stride) == strides and t._offset >= 0 and
-           t._offset + count <= len(t._storage.data) for t in inputs):
-        # every operand is row-major over the whole shape: one flat loop, checked above
-        kind = "float[]" if suffix == "f32" else "double[]"
-        dims = ffi.new("int64_t[2]", [count, 1])
-        operands = []
-        for t in inputs:
-            operands += [ffi.from_buffer(kind, t._storage.data) + t._offset, dims + 1]
-        status = getattr(lib, f"{function}_{suffix}")(
-            code, 1, dims, ffi.from_buffer(kind, out._storage.data), *operands)
+    row_major = out._stride
+    for t in inputs:
+        if not flat_walk or t._stride != row_major or t._offset < 0 \
+                or t._offset + count > len(t._storage.data):
+            break
+    else:                       # one flat loop over every operand, bounds checked above
+        flat = _FLAT.get(count)
+        if flat is None:
+            flat = ffi.new("int64_t[2]", [count, 1])
+            if len(_FLAT) < 4096:
+                _FLAT[count] = flat
+        unit = flat + 1
+        pointers = [_pointer(ffi, t, dtype) for t in inputs]
+        if len(pointers) == 1:
+            status = function(code, 1, flat, _pointer(ffi, out, dtype), pointers[0], unit)
+        else:
+            status = function(code, 1, flat, _pointer(ffi, out, dtype), pointers[0], unit,
+                              pointers[1], unit)
         if status != 0:
-            raise RuntimeError(f"C kernel {function}_{suffix} refused op code {code}")
+            raise RuntimeError(f"C kernel {function} refused op code {code}")
         return out
-    shape, strides = merge_dims(out_spec.shape,
-                                [broadcast_strides(t, out_spec.shape) for t in inputs])
+    shape, strides = merge_dims(shape, [broadcast_strides(t, shape) for t in inputs])
     call = Call(ffi)
     operands = []
     for tensor, tensor_strides in zip(inputs, strides):
         operands += [call.pointer(tensor), call.int64s(tensor_strides)]
-    status = getattr(lib, f"{function}_{suffix}")(code, len(shape), call.int64s(shape),
-                                                  call.pointer(out), *operands)
+    status = function(code, len(shape), call.int64s(shape), call.pointer(out), *operands)
     if status != 0:
-        raise RuntimeError(f"C kernel {function}_{suffix} refused op code {code}")
+        raise RuntimeError(f"C kernel {function} refused op code {code}")
     return out
 
 
@@ -119,14 +132,18 @@ def _map_kernel(ffi, lib, name: str):
     code = _constant(lib, name)
     fast = FAST_UNARY.get(name) or FAST_BINARY.get(name)
     fast_code = getattr(lib, fast) if fast else None
-    function = "torsh_unary" if name in FAST_UNARY else "torsh_binary"
+    functions = _fast_functions(lib, "torsh_unary" if name in FAST_UNARY else "torsh_binary")
     to_params = PARAMS.get(name)
 
     def kernel(inputs, outs, **params):
         if to_params is None and params:
             return NotImplemented
-        if fast_code is not None and _suffix(inputs, outs[0]) is not None:
-            return _fast(ffi, lib, function, fast_code, inputs, outs[0])
+        if fast_code is not None:
+            function = functions.get(outs[0].dtype)
+            if function is not None:
+                out = _fast(ffi, function, fast_code, inputs, outs[0])
+                if out is not NotImplemented:
+                    return out
         doubles, ints = to_params(**params) if to_params else ((), ())
         if not inputs[0].dtype.is_floating_point and not all(map(math.isfinite, doubles)):
             return NotImplemented   # an integer result from a NaN/inf bound: the reference's
@@ -137,11 +154,16 @@ def _map_kernel(ffi, lib, name: str):
 def _additive(ffi, lib, name: str):
     """add / sub: input ± alpha * other, one rounding (sub is add with -alpha)."""
     code, fast_code = lib.TORSH_M_ADD, getattr(lib, FAST_BINARY[name])
+    functions = _fast_functions(lib, "torsh_binary")
     sign = 1 if name == "add" else -1
 
     def kernel(inputs, outs, alpha=1):
-        if alpha == 1 and _suffix(inputs, outs[0]) is not None:
-            return _fast(ffi, lib, "torsh_binary", fast_code, inputs, outs[0])
+        if alpha == 1:
+            function = functions.get(outs[0].dtype)
+            if function is not None:
+                out = _fast(ffi, function, fast_code, inputs, outs[0])
+                if out is not NotImplemented:
+                    return out
         scaled = sign * (int(alpha) if isinstance(alpha, bool) else alpha)
         return run_map(ffi, lib, code, inputs, outs[0], (scaled,), (int(scaled),))
     return kernel

@@ -8,9 +8,8 @@ out of bounds.
 """
 from __future__ import annotations
 
-import numpy as np
 
-from ..._core.storage import Storage
+from ..._core.allocator import allocate
 
 C_TYPES = {"float32": "float", "float64": "double", "int64": "int64_t", "int32": "int32_t",
            "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t", "bool": "uint8_t",
@@ -111,9 +110,7 @@ class Call:
     def pointer(self, tensor):
         """A typed pointer to the tensor's first element (its storage plus offset)."""
         check_inside(tensor)
-        buffer = self.ffi.from_buffer(_BUFFER_TYPES[tensor.dtype.name], tensor._storage.data)
-        self.keep.append(buffer)
-        return buffer + tensor._offset
+        return handle(self.ffi, tensor._storage, tensor.dtype) + tensor._offset
 
     def int64s(self, values):
         """A read-only `int64_t[]` of the values (shared between calls: a kernel must only read
@@ -132,15 +129,34 @@ class Call:
         return array
 
 
+def handle(ffi, storage, dtype):
+    """The typed cffi pointer to the storage's buffer, made once and kept on the storage (it
+    keeps the buffer alive for as long as the storage lives, and the allocator keeps it with
+    the buffer when it is reused)."""
+    kept = storage.handle
+    if kept is None or storage.data.dtype is not dtype.numpy:
+        kept = ffi.from_buffer(_BUFFER_TYPES[dtype.name], storage.data)
+        if storage.data.dtype is dtype.numpy:
+            storage.handle = kept
+    return kept
+
+
 _Tensor = None
+_COUNTS: dict = {}
 
 
 def empty(shape: tuple, dtype):
-    """A fresh contiguous CPU tensor for a kernel's output."""
+    """A fresh contiguous CPU tensor for a kernel's output, from the caching allocator."""
     global _Tensor
-    if _Tensor is None:
-        from ...tensor import Tensor as _Tensor
-    count = 1
-    for n in shape:
-        count *= n
-    return _Tensor(Storage(np.empty(count, dtype=dtype.numpy)), shape, dtype=dtype)
+    if type(shape) is not tuple:
+        shape = tuple(shape)
+    count = _COUNTS.get(shape)
+    if count is None:
+        if _Tensor is None:
+            from ...tensor import Tensor as _Tensor
+        count = 1
+        for n in shape:
+            count *= n
+        if len(_COUNTS) < 4096:
+            _COUNTS[shape] = count
+    return _Tensor(allocate(count, dtype), shape, None, 0, dtype)
