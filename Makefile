@@ -23,9 +23,11 @@ $(STAMP): pyproject.toml setup.py
 debian-venv:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
 
-# The C kernels need a compiler (and OpenMP's runtime, which comes with gcc).
+# The C kernels need a compiler (and OpenMP's runtime, which comes with gcc); Python's headers
+# let build.py add the faster cffi binding (without them the kernels load in ABI mode).
 debian-cc:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev \
+		python3-dev
 
 setup: $(STAMP)
 	$(PY) torsh/backends/c/build.py --if-stale

@@ -24,7 +24,7 @@ from ._core.errors import AutogradError, DeviceMismatch, DTypeRuntimeError, Shap
 from ._core.storage import Storage
 from .autograd.graph import Context, OpNode, gradient_edge
 from .backends import _cpu_chain as _CPU_CHAIN, _tracers
-from .autograd.grad_mode import is_grad_enabled, no_grad
+from .autograd.grad_mode import _state as _GRAD_MODE, is_grad_enabled, no_grad
 from .ops._op import PROMOTE_INT_TO_FLOAT, Op, Out
 from .tensor import Tensor
 
@@ -268,8 +268,11 @@ def dispatch(op: Op, *args, **params):
         outputs = (_make_view(op, inputs[0], params),)
     else:
         outputs, served_by = _run_kernel(op, inputs, outs, params)
-    if op.backward is not None and _requires_grad(inputs):
-        _record(op, inputs, outputs, params, served_by)
+    if op.backward is not None and _GRAD_MODE["enabled"]:
+        for t in inputs:
+            if t._requires_grad or t.grad_fn is not None:
+                _record(op, inputs, outputs, params, served_by)
+                break
     return outputs[0] if single else outputs
 
 

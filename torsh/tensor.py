@@ -119,6 +119,8 @@ class Tensor:
         return self.numel() * self.dtype.itemsize
 
     def is_contiguous(self, memory_format=None) -> bool:
+        if self._stride == _ROW_MAJOR.get(self._shape):
+            return True
         return is_contiguous(self._shape, self._stride)
 
     @property

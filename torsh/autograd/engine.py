@@ -72,7 +72,7 @@ def _fit_to_input(grad, meta, node):
     if grad is None or meta is None:
         return grad
     shape, dtype = meta
-    if tuple(grad.shape) != tuple(shape):
+    if grad._shape != tuple(shape):
         grad = grad.sum_to_size(shape) if len(shape) or grad.numel() != 1 else grad.reshape(())
         if tuple(grad.shape) != tuple(shape):
             raise AutogradError(f"{node.name()} returned a gradient of shape {list(grad.shape)}"
@@ -142,11 +142,13 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
     with set_grad_enabled(create_graph):
         while ready:
             _, _, node = heapq.heappop(ready)
-            output_grads = buffers.pop(node, [None] * max(node.num_outputs, 1))
-            output_grads = [_run_pre_hooks(node, i, g) for i, g in enumerate(output_grads)]
-            for i, g in enumerate(output_grads):
-                for position in captures.get((node, i), ()):
-                    results[position] = g
+            output_grads = buffers.pop(node, None) or [None] * max(node.num_outputs, 1)
+            if node.pre_hooks:
+                output_grads = [_run_pre_hooks(node, i, g) for i, g in enumerate(output_grads)]
+            if captures:
+                for i, g in enumerate(output_grads):
+                    for position in captures.get((node, i), ()):
+                        results[position] = g
             if isinstance(node, graph.AccumulateGrad):
                 runs = accumulate and (inputs is None or (node, 0) in captures)
             else:
@@ -176,8 +178,11 @@ def _apply(node, output_grads, create_graph):
         return []
     if all(g is None for g in output_grads):
         return [None] * len(node.next_functions)
-    if getattr(node, "materialize_grads", True):
-        output_grads = _materialize(node, output_grads)
+    for g in output_grads:
+        if g is None:
+            if getattr(node, "materialize_grads", True):
+                output_grads = _materialize(node, output_grads)
+            break
     input_grads = list(node.apply(*output_grads))
     if len(input_grads) < len(node.next_functions):
         input_grads += [None] * (len(node.next_functions) - len(input_grads))
@@ -186,9 +191,11 @@ def _apply(node, output_grads, create_graph):
             input_grads[i] = None
             continue
         meta = node.input_meta[i] if i < len(node.input_meta) else None
-        input_grads[i] = _fit_to_input(grad, meta, node)
-        if not create_graph and input_grads[i] is not None:
-            input_grads[i] = input_grads[i].detach()
+        grad = _fit_to_input(grad, meta, node)
+        if not create_graph and grad is not None and (grad.grad_fn is not None or
+                                                      grad._requires_grad):
+            grad = grad.detach()
+        input_grads[i] = grad
     if graph._anomaly["enabled"] and graph._anomaly["check_nan"]:
         for i, grad in enumerate(input_grads):
             if _has_nan(grad):

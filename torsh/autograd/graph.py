@@ -124,12 +124,18 @@ class AccumulateGrad(Node):
 
 
 def accumulate(tensor, grad) -> None:
+    """tensor.grad += grad. A first gradient is kept as it is, except that it takes the
+    layout of a contiguous tensor (PyTorch's gradient layout contract: a fused optimizer step
+    then walks both in one order)."""
     if grad is None:
         return
     if tensor.grad is None:
         tensor.grad = grad if is_grad_enabled() else grad.detach()
-        if tensor.grad is grad and grad._base is not None and not is_grad_enabled():
-            tensor.grad = grad.clone()
+        if not is_grad_enabled():
+            if not grad.is_contiguous() and tensor.is_contiguous():
+                tensor.grad = grad.contiguous()          # a fresh, row-major buffer
+            elif tensor.grad is grad and grad._base is not None:
+                tensor.grad = grad.clone()
     elif is_grad_enabled():
         tensor.grad = tensor.grad + grad
     else:
@@ -154,7 +160,7 @@ class SavedTensors(tuple):
 
     def __new__(cls, tensors, node_name: str = "backward"):
         saved = super().__new__(cls, tensors)
-        saved.versions = tuple(t._storage.version if t is not None else None for t in tensors)
+        saved.versions = tuple([t._storage.version if t is not None else None for t in tensors])
         saved.node_name = node_name
         return saved
 
@@ -173,21 +179,23 @@ class SavedTensors(tuple):
 class Context:
     """What an op node keeps for its backward: saved tensors, params and input facts."""
 
+    output = None
+    outputs = ()
+    _versions = ()
+
     def __init__(self, inputs, params, input_shapes, input_dtypes, needs_input_grad):
         self.inputs = inputs
         self.params = params
         self.input_shapes = input_shapes
         self.input_dtypes = input_dtypes
         self.needs_input_grad = needs_input_grad
-        self.output = None
-        self.outputs = ()
-        self._versions: list = []
 
     def save_versions(self, node_name: str) -> None:
         """Remember versions: inputs are checked when read, outputs before backward runs."""
         if self.inputs is not None:
             self.inputs = SavedTensors(self.inputs, node_name)
-        self._versions = [(t, t._storage.version) for t in self.outputs or () if t is not None]
+        if self.outputs:
+            self._versions = [(t, t._storage.version) for t in self.outputs if t is not None]
 
     def check_versions(self, node_name: str) -> None:
         for tensor, version in self._versions:

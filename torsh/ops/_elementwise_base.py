@@ -15,6 +15,7 @@ from .._core import dtype as dt
 from .._core.errors import DTypeNotImplemented, DTypeRuntimeError
 from .._core.shape import broadcast_shapes
 from ..dispatch import dispatch, dispatch_inplace
+from ..tensor import Tensor
 from ._array import map_elements, zip_elements
 from ._op import (METHODS, PROMOTE_ALWAYS_BOOL, PROMOTE_DEFAULT, PROMOTE_INT_TO_FLOAT, PUBLIC,
                   Op, Out, register)
@@ -112,10 +113,12 @@ def unary(name: str, fn, doc: str, grad=None, promote=PROMOTE_INT_TO_FLOAT,
                      saves_output=saves_output, doc=doc))
 
     def function(input, *, out=None):
-        require_tensor(name, input, "input", 1)
+        if not isinstance(input, Tensor):
+            require_tensor(name, input, "input", 1)
         if bool_as is not None and input.dtype is dt.bool_:
             input = input.to(bool_as)
-        return _maybe_out(dispatch(op, input), out)
+        result = dispatch(op, input)
+        return result if out is None else _maybe_out(result, out)
     _export(op, function, inplace and out_dtype is None, aliases)
     return op
 
@@ -138,13 +141,19 @@ def binary(name: str, fn, doc: str, grad=None, promote=PROMOTE_DEFAULT,
                      saves_inputs=saves_inputs, doc=doc))
 
     def function(input, other, *, out=None, **params):
-        unknown = set(params) - set(defaults)
-        if unknown:
-            raise TypeError(f"{name}() got an unexpected keyword argument {unknown.pop()!r}")
         if tensor_only:
             require_tensor(name, input, "input", 1)
             require_tensor(name, other)
-        return _maybe_out(dispatch(op, input, other, **{**defaults, **params}), out)
+        if params:
+            unknown = set(params) - set(defaults)
+            if unknown:
+                raise TypeError(f"{name}() got an unexpected keyword argument "
+                                f"{unknown.pop()!r}")
+            params = {**defaults, **params}
+        else:
+            params = defaults
+        result = dispatch(op, input, other, **params)
+        return result if out is None else _maybe_out(result, out)
     _export(op, function, inplace, aliases, defaults)
     if inplace and tensor_only:
         for alias in (name,) + tuple(aliases):

@@ -203,8 +203,10 @@ METHODS["div_"] = METHODS["divide_"] = METHODS["true_divide_"] = _div_
 
 @public("add")
 def add(input, other, *, alpha=1, out=None):
-    _check_alpha(input, other, alpha, "add")
-    return _maybe_out(dispatch(_ADD, input, other, alpha=alpha), out)
+    if type(alpha) is not int:
+        _check_alpha(input, other, alpha, "add")
+    result = dispatch(_ADD, input, other, alpha=alpha)
+    return result if out is None else _maybe_out(result, out)
 
 
 @public("sub", "subtract")

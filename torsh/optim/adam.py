@@ -9,7 +9,8 @@ the tensor ops below (the same operations in the same order).
 
 import math
 
-from .optimizer import Optimizer, _bump_step, _check_hyperparameters, _init_state, _weight_decay
+from .optimizer import (Optimizer, _bump_step, _check_hyperparameters, _init_state, _step_count,
+                        _weight_decay)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -61,17 +62,15 @@ class Adam(Optimizer):
 
     def _fused_update(self, group, p, state):
         """One C call for the whole step (see the module doc); False when declined."""
-        from ..backends.c.optim_kernels import adam_step, ready
+        from ..backends.c.optim_kernels import adam_step
         tensors = [state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq")]
-        if group.get("differentiable") or (group["amsgrad"] and tensors[2] is None) or \
-                not ready(p, p.grad, *tensors):
+        if group.get("differentiable") or (group["amsgrad"] and tensors[2] is None):
             return False
         beta1, beta2 = group["betas"]
         args = (p, p.grad, tensors[0], tensors[1], tensors[2] if group["amsgrad"] else None,
                 group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
                 group["decoupled_weight_decay"], group.get("maximize", False))
-        step = state.get("step")
-        if not adam_step(*args, (0.0 if step is None else step.item()) + 1):
+        if not adam_step(*args, _step_count(state) + 1):      # declined: nothing changed
             return False
         _bump_step(state)
         return True

@@ -179,13 +179,29 @@ def _copy_value(key, value, param):
     return deepcopy(value)
 
 
+def _step_count(state) -> float:
+    """The steps taken so far (the `step` counter of `state`, 0 before the first)."""
+    step = state.get("step")
+    if step is None:
+        return 0.0
+    if step.device.type == "cpu":
+        return float(step._storage.data[step._offset])
+    return step.item()
+
+
 def _bump_step(state):
     """Advance the 0-d float32 `step` counter kept in `state` (as PyTorch does); return it."""
     import torsh
     if "step" not in state:
         state["step"] = torsh.tensor(0.0, dtype=torsh.float32)
-    state["step"].add_(1)
-    return state["step"].item()
+    step = state["step"]
+    if step.device.type == "cpu" and step.grad_fn is None and not step.requires_grad:
+        data = step._storage.data          # a counter, not an op: written in place directly
+        data[step._offset] += 1
+        step._bump_version()
+        return float(data[step._offset])
+    step.add_(1)
+    return step.item()
 
 
 def _check(ok, message):

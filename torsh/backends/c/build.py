@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import io
 import os
 import re
@@ -150,10 +151,19 @@ def build_all(sanitize: bool = False, package: Path = PACKAGE) -> list:
 
 
 def is_stale(sanitize: bool = False) -> bool:
-    """True when a library is missing or older than a kernel source or header."""
+    """True when a library is missing or older than a kernel source or header, or its binding
+    is missing where it could be built (the package build may have run without cffi)."""
     newest = max((p.stat().st_mtime for p in SOURCES.glob("*.[ch]")), default=0)
     return any(not library_path(v, sanitize).exists()
-               or library_path(v, sanitize).stat().st_mtime < newest for v in FLAGS)
+               or library_path(v, sanitize).stat().st_mtime < newest
+               or not sanitize and not binding_path(v).exists() and binding_possible()
+               for v in FLAGS)
+
+
+def binding_possible() -> bool:
+    """cffi importable and Python's headers installed."""
+    return importlib.util.find_spec("cffi") is not None and \
+        (Path(sysconfig.get_paths()["include"]) / "Python.h").exists()
 
 
 def main(argv=None) -> int:

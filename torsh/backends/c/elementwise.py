@@ -68,15 +68,6 @@ def _fast_functions(lib, function: str) -> dict:
 _FLAT: dict = {}
 
 
-def _pointer(ffi, tensor, dtype):
-    """The tensor's first element, for a view already known to lie in its storage."""
-    storage = tensor._storage
-    kept = storage.handle
-    if kept is None or storage.data.dtype is not dtype.numpy:
-        kept = handle(ffi, storage, dtype)
-    return kept + tensor._offset if tensor._offset else kept
-
-
 def _fast(ffi, function, code: int, inputs, out_spec):
     """out = f(inputs...) over out_spec.shape with a vectorised kernel, when every operand has
     the output's dtype (else NotImplemented). Row-major operands of the output's shape take
@@ -104,12 +95,18 @@ def _fast(ffi, function, code: int, inputs, out_spec):
             if len(_FLAT) < 4096:
                 _FLAT[count] = flat
         unit = flat + 1
-        pointers = [_pointer(ffi, t, dtype) for t in inputs]
+        pointers = []
+        for t in inputs:
+            storage = t._storage
+            kept = storage.handle
+            if kept is None or storage.data.dtype is not dtype.numpy:
+                kept = handle(ffi, storage, dtype)
+            pointers.append(kept + t._offset if t._offset else kept)
+        out_pointer = handle(ffi, out._storage, dtype)
         if len(pointers) == 1:
-            status = function(code, 1, flat, _pointer(ffi, out, dtype), pointers[0], unit)
+            status = function(code, 1, flat, out_pointer, pointers[0], unit)
         else:
-            status = function(code, 1, flat, _pointer(ffi, out, dtype), pointers[0], unit,
-                              pointers[1], unit)
+            status = function(code, 1, flat, out_pointer, pointers[0], unit, pointers[1], unit)
         if status != 0:
             raise RuntimeError(f"C kernel {function} refused op code {code}")
         return out

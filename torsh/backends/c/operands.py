@@ -142,7 +142,7 @@ def handle(ffi, storage, dtype):
 
 
 _Tensor = None
-_COUNTS: dict = {}
+_COUNTS: dict = {}          # shape -> element count
 
 
 def empty(shape: tuple, dtype):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from numbers import Real
 
+from .operands import Call
+
 SUFFIX = {"float32": "f32", "float64": "f64"}
 
 
@@ -18,24 +20,31 @@ def kernels(ffi, lib) -> dict:
     return {}
 
 
+_MODULES: list = []      # (torsh.backends, the C backend), imported on first use
+
+
 def _library():
     """(ffi, lib) of the C backend when it serves the CPU, else None."""
-    from ... import backends
-    from . import C_BACKEND
+    if not _MODULES:
+        from ... import backends
+        from . import C_BACKEND
+        _MODULES.extend((backends, C_BACKEND))
+    backends, C_BACKEND = _MODULES
     if not C_BACKEND.is_available() or backends.current() != "c":
         return None
     return C_BACKEND.ffi, C_BACKEND.lib
 
 
 def ready(p, *tensors) -> bool:
-    """Whether p and tensors (None ones skipped) suit a fused update."""
-    if p.dtype.name not in SUFFIX or p.device.type != "cpu" or not p.is_contiguous():
+    """Whether p and tensors (None ones skipped) suit a fused update: contiguous CPU tensors
+    of p's float dtype and shape."""
+    if p.dtype.name not in SUFFIX or p._storage.device.type != "cpu" or not p.is_contiguous():
         return False
     for t in tensors:
         if t is None:
             continue
-        if t.dtype is not p.dtype or t.device.type != "cpu" or not t.is_contiguous() or \
-                tuple(t.shape) != tuple(p.shape) or getattr(t, "is_sparse", False):
+        if t.dtype is not p.dtype or t._storage.device.type != "cpu" or \
+                t._shape != p._shape or not t.is_contiguous():
             return False
     return _library() is not None
 
@@ -45,7 +54,6 @@ def _numbers(*values) -> bool:
 
 
 def _run(function: str, p, tensors, *args) -> None:
-    from .operands import Call
     ffi, lib = _library()
     call = Call(ffi)
     pointers = [ffi.NULL if t is None else call.pointer(t) for t in tensors]

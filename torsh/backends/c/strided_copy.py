@@ -1,5 +1,6 @@
-"""Copies on the C kernels (kernels/c/copy.c): clone (so contiguous and .to(copy=True)) and
-cat (so stack, hstack, ...), for every dtype and any strides.
+"""Copies on the C kernels (kernels/c/copy.c): clone (so contiguous and .to(copy=True)), cat
+(so stack, hstack, ...), and the scatters through a view's geometry (strided_scatter_add, the
+gradient of every view op; as_strided_scatter), for every dtype and any strides.
 
 A copy moves elements bit for bit, so the kernels are chosen by element width (1, 2, 4 or 8
 bytes), not by dtype. This module also holds the helpers the index kernels share: a typed
@@ -75,7 +76,43 @@ def _cat(ffi, lib, inputs, outs, dim):
     return out
 
 
+def overlaps_itself(shape, stride) -> bool:
+    """Whether two positions of a view may name one element. With the dims of size > 1 sorted
+    by |stride|, the positions are distinct when each stride exceeds the reach of the smaller
+    ones (a sufficient test: a True may be a false alarm, never a False)."""
+    reach = 0
+    for step, size in sorted((abs(st), n) for n, st in zip(shape, stride) if n > 1):
+        if step <= reach:
+            return True
+        reach += step * (size - 1)
+    return False
+
+
+def _scatter_through_view(ffi, lib, inputs, outs, size, stride, offset, accumulate):
+    """base (made row-major) with src written (or added) at the positions of the view
+    (size, stride, offset) of it. A view that may name an element twice declines: the
+    reference accumulates such positions one by one."""
+    from ...autograd.grad_mode import no_grad
+    (base, src), (spec,) = inputs, outs
+    size, stride = tuple(size), tuple(stride)
+    if src.dtype is not base.dtype or src._shape != size or overlaps_itself(size, stride):
+        return NotImplemented
+    out = empty(spec.shape, spec.dtype)
+    call = Call(ffi)
+    copy_into(ffi, lib, call, out, base)
+    target = view_of(out, size, stride, offset)
+    if accumulate:
+        with no_grad():
+            src = target + src              # the elementwise C kernel, before the copy back
+    copy_into(ffi, lib, call, target, src)
+    return out
+
+
 def kernels(ffi, lib) -> dict:
     """{op name: kernel(inputs, outs, **params)} for the ops of this module."""
     return {"clone": lambda inputs, outs, **params: _clone(ffi, lib, inputs, outs, **params),
-            "cat": lambda inputs, outs, dim: _cat(ffi, lib, inputs, outs, dim)}
+            "cat": lambda inputs, outs, dim: _cat(ffi, lib, inputs, outs, dim),
+            "strided_scatter_add": lambda inputs, outs, size, stride, offset:
+                _scatter_through_view(ffi, lib, inputs, outs, size, stride, offset, True),
+            "as_strided_scatter": lambda inputs, outs, size, stride, offset:
+                _scatter_through_view(ffi, lib, inputs, outs, size, stride, offset, False)}
