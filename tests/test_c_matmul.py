@@ -1,6 +1,7 @@
 """The C GEMM (kernels/c/gemm.c) behind matmul and linear: agreement with the reference on
-views, broadcasts, 1-D operands, empty and special values; float64 bit for bit; the raw
-torsh_gemm entry with alpha and beta; threads; the fused linear backward; the portable build.
+views, broadcasts, 1-D operands, empty and special values; float64 bit for bit; integer
+products wrapping as the reference's; bool addr; the raw torsh_gemm entry with alpha and
+beta; threads; the fused linear backward; the portable build.
 
 Skipped, with the reason printed, where the library is not built (no C compiler)."""
 import os
@@ -67,13 +68,16 @@ def test_matmul_on_views_broadcasts_and_vectors(dtype):
         assert ("matmul", "native") in served
 
 
-@pytest.mark.parametrize("m, k, n", [(7, 300, 19), (13, 17, 40), (1, 600, 3), (150, 2, 33)])
+@pytest.mark.parametrize("m, k, n", [(7, 300, 19), (13, 17, 40), (1, 600, 3), (150, 2, 33),
+                                     (32, 530, 35), (70, 9, 1024), (64, 5, 1024),
+                                     (145, 3, 20)])
 def test_blocks_and_edges_match_a_double_product(m, k, n):
-    """Shapes crossing the register tile (6 x 16) and the k slab (256) on every edge."""
-    a, b = data(m, k, seed=1), data(k, n, seed=2)
-    exact = a.numpy().astype(np.float64) @ b.numpy().astype(np.float64)
-    scale = np.abs(a.numpy()).astype(np.float64) @ np.abs(b.numpy()).astype(np.float64)
-    for fast in (a @ b, (b.t() @ a.t()).t()):
+    """Shapes crossing the register tile (6 x 16), the k slabs (at most 256 deep, equal),
+    the row block (144) and B read in place (m <= 144, rows not 4 KiB apart or m <= 64)."""
+    a, b = data(m, k, seed=1), data(k, n + 3, seed=2)
+    exact = a.numpy().astype(np.float64) @ b.numpy()[:, :n].astype(np.float64)
+    scale = np.abs(a.numpy()).astype(np.float64) @ np.abs(b.numpy()[:, :n]).astype(np.float64)
+    for fast in (a @ b[:, :n], (b[:, :n].t() @ a.t()).t(), a @ b[:, :n].contiguous()):
         assert np.all(np.abs(fast.numpy() - exact) <= 1e-6 * k * scale + 1e-6)
 
 
@@ -104,13 +108,100 @@ def test_empty_and_special_values(dtype):
         [[0.0] * 3] * 2
 
 
-def test_integers_decline_to_the_reference():
-    a = torsh.tensor([[1, 2], [3, 4]])
-    with torsh.backends.trace() as seen:
-        result = a @ a
-    assert result.tolist() == [[7, 10], [15, 22]]
-    assert ("matmul", "c", "reference") in seen.calls or \
-        all(path != "native" for op, _, path in seen.calls if op == "matmul")
+INTEGERS = [torsh.int8, torsh.int16, torsh.int32, torsh.int64, torsh.uint8]
+
+
+def ints(*shape, dtype=torsh.int64, seed=0):
+    """Integers spread over the dtype's range, so sums and products wrap."""
+    info = np.iinfo(dtype.numpy)
+    gen = np.random.default_rng(seed + sum(shape))
+    return torsh.tensor(gen.integers(info.min, info.max, size=shape, endpoint=True).tolist(),
+                        dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", INTEGERS)
+def test_integer_products_are_native_and_wrap_as_the_reference(dtype):
+    a, b, v = ints(3, 4, 5, dtype=dtype), ints(5, 6, dtype=dtype), ints(5, dtype=dtype)
+    x, y = ints(6, dtype=dtype, seed=1), ints(4, 6, dtype=dtype, seed=2)
+    cases = [lambda: a @ b,
+             lambda: a.mT.contiguous().mT @ b[:, ::2],              # strided operands
+             lambda: b.t() @ a.transpose(-1, -2),
+             lambda: a[:1].expand(3, 4, 5) @ b,                     # stride-0 batch
+             lambda: torsh.mv(b.t(), v),
+             lambda: torsh.matmul(x, b.t()),
+             lambda: torsh.dot(v, a[0, 0]),
+             lambda: torsh.inner(a, b.t()),
+             lambda: torsh.bmm(a, a.mT),
+             lambda: torsh.addmm(x, a[0], b, beta=3, alpha=-7),
+             lambda: torsh.addmm(y, a[1], b, beta=2.9, alpha=1.5),    # floats truncate
+             lambda: torsh.addmv(x[:4], a[2], v, beta=0, alpha=5),
+             lambda: torsh.baddbmm(x, a, b.expand(3, 5, 6), beta=-1, alpha=3),
+             lambda: torsh.addbmm(y, a, b.expand(3, 5, 6), alpha=2),
+             lambda: torsh.addr(y, v[:4], x, beta=5, alpha=-3),
+             lambda: y.clone().addmm_(a[0], b, beta=2),
+             lambda: torsh.ones(2, 0, dtype=dtype) @ torsh.ones(0, 3, dtype=dtype),  # zeros
+             lambda: torsh.ones(0, 3, dtype=dtype) @ torsh.ones(3, 2, dtype=dtype)]
+    for case in cases:
+        fast, slow, served = both(case)
+        assert fast.dtype == slow.dtype == dtype and fast.shape == slow.shape
+        assert fast.tolist() == slow.tolist()
+        assert {op for op, path in served if path == "native"} & {"matmul", "add_scaled"}
+
+
+@pytest.mark.parametrize("dtype", [torsh.int8, torsh.uint8, torsh.int64])
+def test_integer_linear_is_native(dtype):
+    x, w, bias = ints(2, 3, 5, dtype=dtype), ints(4, 5, dtype=dtype), ints(4, dtype=dtype)
+    for case in (lambda: F.linear(x, w, bias), lambda: F.linear(x.transpose(0, 1), w),
+                 lambda: F.linear(x[:, 0], w, bias[:1])):
+        fast, slow, served = both(case)
+        assert fast.dtype == dtype and fast.tolist() == slow.tolist()
+        assert ("linear", "native") in served
+
+
+def test_int64_products_are_exact_modulo_2_to_the_64():
+    big = torsh.tensor([[2 ** 62, 2 ** 62 + 1], [-(2 ** 63), 3]])
+    fast, slow, _ = both(lambda: big @ big)
+    assert fast.tolist() == slow.tolist()
+    fast, slow, _ = both(lambda: torsh.addmm(big, big, big, beta=2 ** 63 - 1, alpha=-(2 ** 63)))
+    assert fast.tolist() == slow.tolist()
+
+
+@pytest.mark.parametrize("dtype", [torsh.int8, torsh.uint8, torsh.int64])
+def test_large_integer_products_on_threads_match_numpy(dtype):
+    """Enough work for several threads; numpy's integer matmul wraps in the dtype as well."""
+    a, b = ints(2, 70, 300, dtype=dtype), ints(300, 200, dtype=dtype)
+    before = torsh.get_num_threads()
+    try:
+        for threads in (1, 2):
+            torsh.set_num_threads(threads)
+            assert np.array_equal((a @ b).numpy(), a.numpy() @ b.numpy())
+            assert np.array_equal((a.mT.contiguous().mT @ b.t().contiguous().t()).numpy(),
+                                  a.numpy() @ b.numpy())
+    finally:
+        torsh.set_num_threads(before)
+
+
+def test_bool_addr_is_native_and_follows_the_reference():
+    v, w = torsh.tensor([True, False, True]), torsh.tensor([False, True])
+    x = torsh.tensor([[True, False], [False, True], [False, False]])
+    for beta, alpha in ((1, 1), (False, True), (True, False), (0, 0), (2, -2), (-3, 5)):
+        fast, slow, served = both(lambda: torsh.addr(x, v, w, beta=beta, alpha=alpha))
+        assert fast.dtype == torsh.bool and fast.tolist() == slow.tolist()
+        assert ("add_scaled", "native") in served
+    fast, slow, _ = both(lambda: torsh.addr(x[0, 0], v, w))          # a 0-d input broadcast
+    assert fast.tolist() == slow.tolist()
+
+
+def test_half_precision_declines():
+    """float16 and bfloat16 are not the kernels' (the backend widens them to float32)."""
+    from torsh.backends.c import matmul as module
+    from torsh.ops._op import Out
+    served = module.kernels(C_BACKEND.ffi, C_BACKEND.lib)
+    for dtype in (torsh.float16, torsh.bfloat16):
+        a = torsh.ones(2, 3, dtype=dtype)
+        assert served["matmul"]((a, a.t()), (Out((2, 2), dtype),)) is NotImplemented
+        assert served["add_scaled"]((a, a), (Out((2, 3), dtype),)) is NotImplemented
+        assert (a @ a.t()).tolist() == [[3.0, 3.0], [3.0, 3.0]]
 
 
 def _raw(lib, ffi, m, n, k, alpha, a, b, beta, c):
@@ -189,12 +280,17 @@ def test_the_portable_build_agrees():
               "from torsh.backends import C_BACKEND\n"
               "assert C_BACKEND.variant == 'portable'\n"
               "g = np.random.default_rng(0)\n"
-              "for m, k, n in [(7, 300, 19), (1, 5, 40), (20, 3, 1)]:\n"
+              "for m, k, n in [(7, 300, 19), (1, 5, 40), (20, 3, 1), (30, 9, 33)]:\n"
               "    a, b = g.standard_normal((m, k)), g.standard_normal((k, n))\n"
               "    for dt, tol in ((torsh.float32, 1e-4), (torsh.float64, 1e-12)):\n"
               "        t = [torsh.tensor(x.tolist(), dtype=dt) for x in (a, b)]\n"
               "        r = t[0] @ t[1]\n"
               "        np.testing.assert_allclose(r.numpy(), a @ b, rtol=tol, atol=tol)\n"
+              "    i, j = (g.integers(-128, 128, x.shape).astype(np.int8) for x in (a, b))\n"
+              "    r = torsh.from_numpy(i) @ torsh.from_numpy(j)\n"
+              "    assert np.array_equal(r.numpy(), i @ j)\n"
+              "v = torsh.tensor([True, False])\n"
+              "assert torsh.addr(v, v, v, beta=0).tolist() == [[True, False], [False, False]]\n"
               "print('ok')\n")
     env = dict(os.environ, TORSH_C_VARIANT="portable")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

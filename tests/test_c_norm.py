@@ -200,8 +200,8 @@ def test_nll_loss_and_fused_backward_match_the_reference(dtype, reduction):
           dtype, ("nll_loss",))
     agree(grads(lambda x: F.nll_loss(x, torsh.tensor(2), reduction=reduction),
                 data(4, dtype=dtype)), dtype)
-    agree(grads(lambda x: F.cross_entropy(x, target, reduction=reduction), x), dtype,
-          ("nll_loss",))
+    # (cross_entropy may run as a fused kernel of its own, tests/test_c_loss.py)
+    agree(grads(lambda x: F.cross_entropy(x, target, reduction=reduction), x), dtype)
 
 
 def test_nll_loss_all_ignored_out_of_range_and_empty():

@@ -70,3 +70,20 @@ def test_an_in_place_write_through_a_view_keeps_both_histories():
     (y * y).sum().backward()
     assert x.grad[:, 1].tolist() == [0.0, 0.0, 0.0] and x.grad[:, 0].tolist() == [0.0] * 3
     assert y[:, 1].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_writes_into_views_run_on_the_copy_kernel(monkeypatch):
+    from torsh.backends.c import strided_copy
+    copies = []
+    real = strided_copy.copy_into
+    monkeypatch.setattr("torsh.backends.c.copy_into",
+                        lambda *args: copies.append(args[3]._shape) or real(*args))
+    x = torsh.zeros(3, 4)
+    x[:, 1].fill_(2.0)                                  # a strided column, a 0-d source
+    x.t()[2].copy_(torsh.arange(3.0))                   # a transposed row
+    x.add_(1)
+    assert x.tolist() == [[1, 3, 1, 1], [1, 3, 2, 1], [1, 3, 3, 1]]
+    assert (3,) in copies and (3, 4) in copies
+    y = torsh.arange(6.0)
+    y.copy_(y.flip(0))
+    assert y.tolist() == [5.0, 4.0, 3.0, 2.0, 1.0, 0.0]

@@ -90,6 +90,9 @@ def test_addmv_and_addr_values():
                       ).tolist() == [[5.0, 8.0, 11.0], [8.0, 14.0, 20.0]]
     assert torsh.addr(t([1.0, 0.0, 0.0]), t([1.0, 2.0]), t([0.0, 1.0, 0.0])
                       ).tolist() == [[1.0, 1.0, 0.0], [1.0, 2.0, 0.0]]
+    v = t([True, False])            # bool is logical: (beta and input) or (alpha and outer)
+    assert torsh.addr(v, v, v, beta=-2, alpha=2).tolist() == [[True, False], [True, False]]
+    assert torsh.addr(v, v, v, beta=0, alpha=1).tolist() == [[True, False], [False, False]]
 
 
 def test_integer_and_bool_dtypes():

@@ -143,6 +143,33 @@ static void store(int dtype, void *out, int64_t n, const work_t *w, int in_doubl
 
 /* ---- the walk */
 
+/* One block: `length` elements of row r from `start`, CHUNK at a time; 0, or the status. */
+static int map_block(int op, int nin, int floating, int ndim, const int64_t *shape, int64_t r,
+                     int64_t start, int64_t length, int out_dtype, char *o,
+                     const int *in_dtypes, void *const *ins, const int64_t *strides,
+                     const double *dparams, const int64_t *iparams) {
+    const char *p[3];
+    int64_t step[3];
+    for (int k = 0; k < nin; k++) {
+        const int64_t *s = strides + k * ndim;
+        step[k] = s[ndim - 1];
+        p[k] = (const char *)ins[k] + (torsh_row_offset(r, ndim, shape, s) +
+                                       start * step[k]) * ELEMENT_SIZE[in_dtypes[k]];
+    }
+    int out_size = ELEMENT_SIZE[out_dtype];
+    work_t in[3], result;
+    for (int64_t c = 0; c < length; c += CHUNK) {
+        int64_t n = length - c < CHUNK ? length - c : CHUNK;
+        for (int k = 0; k < nin; k++)
+            load(in_dtypes[k], p[k] + c * step[k] * ELEMENT_SIZE[in_dtypes[k]], step[k], n,
+                 &in[k]);
+        int kind = compute(op, nin, floating, n, in, &result, dparams, iparams);
+        if (kind < 0) return -kind;
+        store(out_dtype, o + c * out_size, n, &result, kind == RESULT_DOUBLE);
+    }
+    return 0;
+}
+
 int torsh_map(int op, int ndim, const int64_t *shape, int out_dtype, void *out, int nin,
               const int *in_dtypes, void *const *ins, const int64_t *strides,
               const double *dparams, const int64_t *iparams) {
@@ -155,33 +182,16 @@ int torsh_map(int op, int ndim, const int64_t *shape, int out_dtype, void *out, 
     int status = 0, out_size = ELEMENT_SIZE[out_dtype];
     int64_t inner = shape[ndim - 1], rows = torsh_count(ndim - 1, shape);
     int64_t per_row = (inner + TORSH_BLOCK - 1) / TORSH_BLOCK, tasks = rows * per_row;
-    #pragma omp parallel for schedule(static) if(rows * inner >= TORSH_PARALLEL_GRAIN)
-    for (int64_t t = 0; t < tasks; t++) {
+    TORSH_FOR(t, tasks, rows * inner >= TORSH_PARALLEL_GRAIN, {
         int64_t r = t / per_row, start = (t % per_row) * TORSH_BLOCK;
         int64_t length = inner - start < TORSH_BLOCK ? inner - start : TORSH_BLOCK;
-        const char *p[3];
-        int64_t step[3];
-        for (int k = 0; k < nin; k++) {
-            const int64_t *s = strides + k * ndim;
-            step[k] = s[ndim - 1];
-            p[k] = (const char *)ins[k] + (torsh_row_offset(r, ndim, shape, s) +
-                                           start * step[k]) * ELEMENT_SIZE[in_dtypes[k]];
+        int s = map_block(op, nin, floating, ndim, shape, r, start, length, out_dtype,
+                          (char *)out + (r * inner + start) * out_size, in_dtypes, ins, strides,
+                          dparams, iparams);
+        if (s) {
+            _Pragma("omp atomic write")
+            status = s;
         }
-        char *o = (char *)out + (r * inner + start) * out_size;
-        work_t in[3], result;
-        for (int64_t c = 0; c < length; c += CHUNK) {
-            int64_t n = length - c < CHUNK ? length - c : CHUNK;
-            for (int k = 0; k < nin; k++)
-                load(in_dtypes[k], p[k] + c * step[k] * ELEMENT_SIZE[in_dtypes[k]], step[k],
-                     n, &in[k]);
-            int kind = compute(op, nin, floating, n, in, &result, dparams, iparams);
-            if (kind < 0) {
-                #pragma omp atomic write
-                status = -kind;
-                break;
-            }
-            store(out_dtype, o + c * out_size, n, &result, kind == RESULT_DOUBLE);
-        }
-    }
+    });
     return status;
 }

@@ -173,6 +173,67 @@ static double gelu_grad_d(double x, int tanh_form) {
     return cdf + x * pdf;
 }
 
+/* ---- special functions, computed as torsh/ops/_scalar.py computes them (same steps, same
+   constants, so the results agree to the last bit or nearly) */
+
+/* ln |Gamma(x)|: libm's (lgamma_r, which leaves the global signgam alone: threads call it) */
+static double lgamma_d(double x) {
+    int sign;
+    return lgamma_r(x, &sign);
+}
+
+/* psi(x): reflection psi(x) = psi(1 - x) - pi / tan(pi x) below 1/2, the recurrence
+   psi(x) = psi(x + 1) - 1/x up to 10, then ln x - 1/(2x) - sum_k B_2k / (2k x^2k). */
+static double digamma_d(double x) {
+    if (x != x || x == -INFINITY) return NAN;
+    if (x == INFINITY) return INFINITY;
+    if (x == 0) return copysign(INFINITY, -x);
+    if (x < 0 && x == floor(x)) return NAN;
+    int reflect = x < 0.5;
+    double reflection = reflect ? M_PI / tan(M_PI * x) : 0.0;
+    if (reflect) x = 1.0 - x;
+    double result = 0.0;
+    while (x < 10.0) {
+        result -= 1.0 / x;
+        x += 1.0;
+    }
+    double f = 1.0 / (x * x);
+    double series = f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (
+        1.0 / 132 - f * (691.0 / 32760 - f / 12))))));
+    double psi = result + log(x) - 0.5 / x - series;
+    return reflect ? psi - reflection : psi;
+}
+
+/* erf^-1(y): Giles' single-precision rational guess in w = -ln((1 - y)(1 + y)), then three
+   Newton steps on erf(x) - y = 0. */
+static double erfinv_d(double y) {
+    if (y != y || y < -1 || y > 1) return NAN;
+    if (y == -1.0 || y == 1.0) return copysign(INFINITY, y);
+    if (y == 0) return y;
+    static const double central[8] = {3.43273939e-07, -3.5233877e-06, -4.39150654e-06,
+                                      0.00021858087, -0.00125372503, -0.00417768164,
+                                      0.246640727, 1.50140941};
+    static const double tail[8] = {0.000100950558, 0.00134934322, -0.00367342844,
+                                   0.00573950773, -0.0076224613, 0.00943887047, 1.00167406,
+                                   2.83297682};
+    double w = -log((1.0 - y) * (1.0 + y)), p;
+    if (w < 5.0) {
+        w -= 2.5;
+        p = 2.81022636e-08;
+        for (int k = 0; k < 8; k++) p = central[k] + p * w;
+    } else {
+        w = sqrt(w) - 3.0;
+        p = -0.000200214257;
+        for (int k = 0; k < 8; k++) p = tail[k] + p * w;
+    }
+    double x = p * y;
+    for (int k = 0; k < 3; k++) {
+        double error = erf(x) - y;
+        x -= error / (2.0 / sqrt(M_PI) * exp(-x * x));
+    }
+    return x;
+}
+
 static int compute_double(int op, int64_t n, const work_t *in, work_t *out, const double *p,
                           const int64_t *ip) {
     switch (op) {
@@ -207,6 +268,9 @@ static int compute_double(int op, int64_t n, const work_t *in, work_t *out, cons
     case TORSH_M_SIGMOID: D1(sigmoid_d(x));
     case TORSH_M_ERF: D1(erf(x));
     case TORSH_M_ERFC: D1(erfc(x));
+    case TORSH_M_LGAMMA: D1(lgamma_d(x));
+    case TORSH_M_DIGAMMA: D1(digamma_d(x));
+    case TORSH_M_ERFINV: D1(erfinv_d(x));
     case TORSH_M_SINC: D1(x == 0 ? 1.0 : (isinf(x) ? NAN : sin(M_PI * x) / (M_PI * x)));
     case TORSH_M_DEG2RAD: D1(x * (M_PI / 180));
     case TORSH_M_RAD2DEG: D1(x * (180 / M_PI));

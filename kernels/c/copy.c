@@ -27,8 +27,7 @@
         int64_t rx = x_strides[ndim - 2], cx = x_strides[ndim - 1];                           \
         int64_t row_tiles = (rows + TILE - 1) / TILE, col_tiles = (cols + TILE - 1) / TILE;   \
         int64_t tasks = outer * row_tiles * col_tiles, total = outer * rows * cols;            \
-        _Pragma("omp parallel for schedule(static) if(total >= TORSH_PARALLEL_GRAIN)")        \
-        for (int64_t t = 0; t < tasks; t++) {                                                 \
+        TORSH_FOR(t, tasks, total >= TORSH_PARALLEL_GRAIN, {                                  \
             int64_t plane = t / (row_tiles * col_tiles), tile = t % (row_tiles * col_tiles);  \
             int64_t r0 = (tile / col_tiles) * TILE, c0 = (tile % col_tiles) * TILE;           \
             int64_t r1 = r0 + TILE < rows ? r0 + TILE : rows;                                 \
@@ -43,7 +42,7 @@
             for (int64_t r = r0; r < r1; r++)                                                  \
                 for (int64_t c = c0; c < c1; c++)                                              \
                     out[po + r * ro + c * co] = x[px + r * rx + c * cx];                       \
-        }                                                                                      \
+        });                                                                                    \
     }
 
 DEFINE_TILED(tiled_b1, uint8_t)
@@ -70,8 +69,7 @@ TORSH_INLINE int transposed(int ndim, const int64_t *shape, const int64_t *x_str
         if (inner == 0 || rows == 0) return 0;                                                 \
         int64_t so = out_strides[ndim - 1], sx = x_strides[ndim - 1];                         \
         int64_t per_row = (inner + TORSH_BLOCK - 1) / TORSH_BLOCK, tasks = rows * per_row;    \
-        _Pragma("omp parallel for schedule(static) if(rows * inner >= TORSH_PARALLEL_GRAIN)") \
-        for (int64_t t = 0; t < tasks; t++) {                                                 \
+        TORSH_FOR(t, tasks, rows * inner >= TORSH_PARALLEL_GRAIN, {                           \
             int64_t r = t / per_row, start = (t % per_row) * TORSH_BLOCK;                     \
             int64_t n = inner - start < TORSH_BLOCK ? inner - start : TORSH_BLOCK;            \
             T *o = out + torsh_row_offset(r, ndim, shape, out_strides) + start * so;          \
@@ -79,7 +77,7 @@ TORSH_INLINE int transposed(int ndim, const int64_t *shape, const int64_t *x_str
             if (so == 1 && sx == 1) memcpy(o, i, (size_t)n * sizeof(T));                       \
             else if (so == 1) for (int64_t j = 0; j < n; j++) o[j] = i[j * sx];                \
             else for (int64_t j = 0; j < n; j++) o[j * so] = i[j * sx];                        \
-        }                                                                                      \
+        });                                                                                    \
         return 0;                                                                              \
     }
 

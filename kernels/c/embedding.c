@@ -11,9 +11,8 @@
 
 int torsh_embedding_rows(int64_t n, int64_t row_bytes, const uint8_t *weight,
                          const int64_t *idx, uint8_t *out) {
-#pragma omp parallel for schedule(static) if (n * row_bytes >= 4 * TORSH_PARALLEL_GRAIN)
-    for (int64_t k = 0; k < n; k++)
-        memcpy(out + k * row_bytes, weight + idx[k] * row_bytes, (size_t)row_bytes);
+    TORSH_FOR(k, n, n * row_bytes >= 4 * TORSH_PARALLEL_GRAIN,
+              memcpy(out + k * row_bytes, weight + idx[k] * row_bytes, (size_t)row_bytes););
     return 0;
 }
 
@@ -47,8 +46,7 @@ int torsh_embedding_rows(int64_t n, int64_t row_bytes, const uint8_t *weight,
                                 const int64_t *idx, const int64_t *starts,                     \
                                 const int64_t *ends, const T *psw, int64_t padding, int mode,  \
                                 T *out, int64_t *winners) {                                    \
-        _Pragma("omp parallel for schedule(static) if(bags * width >= TORSH_PARALLEL_GRAIN)")  \
-        for (int64_t b = 0; b < bags; b++) {                                                   \
+        TORSH_FOR(b, bags, bags * width >= TORSH_PARALLEL_GRAIN, {                              \
             T *o = out + b * width;                                                            \
             for (int64_t d = 0; d < width; d++) {                                              \
                 double total = 0;                                                              \
@@ -68,7 +66,7 @@ int torsh_embedding_rows(int64_t n, int64_t row_bytes, const uint8_t *weight,
                 o[d] = (T)total;                                                               \
                 if (mode == 2) winners[b * width + d] = best;                                  \
             }                                                                                  \
-        }                                                                                      \
+        });                                                                                    \
         return 0;                                                                              \
     }                                                                                          \
                                                                                                \

@@ -2,7 +2,7 @@
 
    The memory walk, for one product (all loops are over blocks of the output):
      for each NC-wide slab of columns of B and C (jc):
-       for each KC-deep slab of the k dim (pc):
+       for each slab of the k dim (pc), all of one depth, at most KC:
          pack B[pc.., jc..] into NR-wide slivers, each k-major (NR values per p): ~L3
          for each MC-tall slab of rows of A and C (ic):
            pack A[ic.., pc..] into MR-tall slivers, each k-major (MR values per p): ~L2
@@ -14,7 +14,9 @@
    first k slab applies alpha and beta; when alpha = 1 and beta is 0 or 1 (every torsh op),
    later slabs continue the sums held in C, so each element adds its k terms in order
    (float64: the reference's Python loop, bit for bit). Products with one row or one column
-   (mv, dot, a batch of one through linear) skip packing: dot products or column sweeps.
+   (mv, dot, a batch of one through linear) skip packing: dot products or column sweeps; a
+   product of one block of rows (m <= MC) with a row-major B reads B's slivers in place.
+   Integer products (wrapping, exact modulo 2^bits) have a simple loop of their own below.
 
    Threads: a large product (or a batch of them) is cut into tasks, each a slab of rows (or
    of columns, whichever has more slivers) of one product, and each task runs the walk
@@ -30,8 +32,10 @@
 #define TORSH_GEMM_AVX2 1
 #endif
 
-/* Products with fewer multiply-adds than this (in all) run on one thread. */
-#define GEMM_PARALLEL_MACS (1 << 20)
+/* Products with fewer multiply-adds than this (in all, ~100 us of work) run on one thread:
+   below it, waking the sleeping pool (passive waits) and packing B once per thread cost more
+   than a second thread saves (128^3: 46 us on one thread, 59 us on two, 2 shared cores). */
+#define GEMM_PARALLEL_MACS (1 << 23)
 
 /* Register tile MR x NR and cache blocks KC (k depth), MC (rows of A), NC (columns of B);
    the packed A block is MC*KC elements (~150 KB, L2), the packed B slab KC*NC (~3 MB, L3). */
@@ -77,9 +81,10 @@ static void *thread_buffer(size_t bytes) {
 }
 
 /* ------------------------------------------------------------ micro-kernels
-   kernel(kc, a, b, c, c_rs, alpha, beta, load): for the packed slivers a (kc x MR,
-   k-major) and b (kc x NR, k-major) and the full MR x NR tile at c (row stride c_rs, unit
-   column stride), with s = sum_p a[p*MR + i] * b[p*NR + j] summed in order of p:
+   kernel(kc, a, b, b_rs, c, c_rs, alpha, beta, load): for the packed sliver a (kc x MR,
+   k-major), the sliver b (kc x NR, its row p at b + p * b_rs: packed, or B in place) and
+   the full MR x NR tile at c (row stride c_rs, unit column stride), with
+   s = sum_p a[p*MR + i] * b[p*b_rs + j] summed in order of p:
      load == 0:  C[i, j] = alpha * s + beta * C[i, j]   (beta == 0 does not read C)
      load == 1:  C[i, j] = (C[i, j] + a[i] b[j]) + ... in order of p (alpha, beta unused),
    so a long sum split into k slabs adds its terms in the same order as one loop would.
@@ -137,9 +142,47 @@ static int64_t pack_b_columns_f32(int64_t kc, const float *b, int64_t cs, float 
 }
 #define PACK_B_COLUMNS_f32(kc, b, cs, out) pack_b_columns_f32(kc, b, cs, out)
 
+/* A whole 6-row sliver of a float32 A whose rows are contiguous (cs == 1, the usual case):
+   6 x 8 blocks are loaded along the rows and transposed in registers (two zero rows make it
+   8 x 8), so each k step's 6 values are written together. Returns the number of k steps
+   done (a multiple of 8); the caller packs the rest. */
+static int64_t pack_a_rows_f32(int64_t kc, const float *a, int64_t rs, float *out) {
+    const __m256 zero = _mm256_setzero_ps();
+    int64_t p = 0;
+    for (; p + 8 <= kc; p += 8) {
+        const float *row = a + p;
+        __m256 r0 = _mm256_loadu_ps(row), r1 = _mm256_loadu_ps(row + rs);
+        __m256 r2 = _mm256_loadu_ps(row + 2 * rs), r3 = _mm256_loadu_ps(row + 3 * rs);
+        __m256 r4 = _mm256_loadu_ps(row + 4 * rs), r5 = _mm256_loadu_ps(row + 5 * rs);
+        __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+        __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+        __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+        __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+        __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+        __m256 s4 = _mm256_shuffle_ps(t4, zero, 0x44), s5 = _mm256_shuffle_ps(t4, zero, 0xEE);
+        __m256 s6 = _mm256_shuffle_ps(t5, zero, 0x44), s7 = _mm256_shuffle_ps(t5, zero, 0xEE);
+        /* column q holds (A[0][p+q], ..., A[5][p+q], 0, 0): each store's last two lanes are
+           overwritten by the next, and the last writes its 6 values only */
+        float *o = out + p * 6;
+        _mm256_storeu_ps(o + 0 * 6, _mm256_permute2f128_ps(s0, s4, 0x20));
+        _mm256_storeu_ps(o + 1 * 6, _mm256_permute2f128_ps(s1, s5, 0x20));
+        _mm256_storeu_ps(o + 2 * 6, _mm256_permute2f128_ps(s2, s6, 0x20));
+        _mm256_storeu_ps(o + 3 * 6, _mm256_permute2f128_ps(s3, s7, 0x20));
+        _mm256_storeu_ps(o + 4 * 6, _mm256_permute2f128_ps(s0, s4, 0x31));
+        _mm256_storeu_ps(o + 5 * 6, _mm256_permute2f128_ps(s1, s5, 0x31));
+        _mm256_storeu_ps(o + 6 * 6, _mm256_permute2f128_ps(s2, s6, 0x31));
+        __m256 last = _mm256_permute2f128_ps(s3, s7, 0x31);
+        _mm_storeu_ps(o + 7 * 6, _mm256_castps256_ps128(last));
+        _mm_storel_pi((__m64 *)(o + 7 * 6 + 4), _mm256_extractf128_ps(last, 1));
+    }
+    return p;
+}
+#define PACK_A_ROWS_f32(kc, a, rs, out) pack_a_rows_f32(kc, a, rs, out)
+
 /* 6 x 16 float32: 12 accumulators of 8 lanes, 2 vectors of B and 1 broadcast of A per row. */
 static void kernel_f32(int64_t kc, const float *restrict a, const float *restrict b,
-                       float *restrict c, int64_t c_rs, float alpha, float beta, int load) {
+                       int64_t b_rs, float *restrict c, int64_t c_rs, float alpha, float beta,
+                       int load) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     if (load) {
@@ -149,7 +192,7 @@ static void kernel_f32(int64_t kc, const float *restrict a, const float *restric
         beta = 0;
     }
     for (int64_t p = 0; p < kc; p++) {
-        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8), x;
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), x;
         x = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(x, b0, c00);
         c01 = _mm256_fmadd_ps(x, b1, c01);
         x = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(x, b0, c10);
@@ -163,7 +206,7 @@ static void kernel_f32(int64_t kc, const float *restrict a, const float *restric
         x = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(x, b0, c50);
         c51 = _mm256_fmadd_ps(x, b1, c51);
         a += 6;
-        b += 16;
+        b += b_rs;
     }
     __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
     STORE_PS(c, c00); STORE_PS(c + 8, c01); c += c_rs;
@@ -176,7 +219,8 @@ static void kernel_f32(int64_t kc, const float *restrict a, const float *restric
 
 /* 6 x 8 float64: the same shape of loop with 4-lane vectors. */
 static void kernel_f64(int64_t kc, const double *restrict a, const double *restrict b,
-                       double *restrict c, int64_t c_rs, double alpha, double beta, int load) {
+                       int64_t b_rs, double *restrict c, int64_t c_rs, double alpha,
+                       double beta, int load) {
     __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256d c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     if (load) {
@@ -186,7 +230,7 @@ static void kernel_f64(int64_t kc, const double *restrict a, const double *restr
         beta = 0;
     }
     for (int64_t p = 0; p < kc; p++) {
-        __m256d b0 = _mm256_load_pd(b), b1 = _mm256_load_pd(b + 4), x;
+        __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4), x;
         x = _mm256_broadcast_sd(a + 0); c00 = MULADD_PD(x, b0, c00);
         c01 = MULADD_PD(x, b1, c01);
         x = _mm256_broadcast_sd(a + 1); c10 = MULADD_PD(x, b0, c10);
@@ -200,7 +244,7 @@ static void kernel_f64(int64_t kc, const double *restrict a, const double *restr
         x = _mm256_broadcast_sd(a + 5); c50 = MULADD_PD(x, b0, c50);
         c51 = MULADD_PD(x, b1, c51);
         a += 6;
-        b += 8;
+        b += b_rs;
     }
     __m256d va = _mm256_set1_pd(alpha), vb = _mm256_set1_pd(beta);
     STORE_PD(c, c00); STORE_PD(c + 4, c01); c += c_rs;
@@ -217,8 +261,8 @@ static void kernel_f64(int64_t kc, const double *restrict a, const double *restr
    keeps the portable build as close to the reference's rounded-once sums as the avx2 one);
    the compiler vectorises the j loops. */
 #define DEFINE_PORTABLE_KERNEL(NAME, T, ACC, MR, NR)                                         \
-    static void NAME(int64_t kc, const T *restrict a, const T *restrict b, T *restrict c,    \
-                     int64_t c_rs, T alpha, T beta, int load) {                              \
+    static void NAME(int64_t kc, const T *restrict a, const T *restrict b, int64_t b_rs,     \
+                     T *restrict c, int64_t c_rs, T alpha, T beta, int load) {               \
         ACC acc[MR][NR];                                                                     \
         for (int i = 0; i < MR; i++)                                                         \
             for (int j = 0; j < NR; j++) acc[i][j] = load ? c[i * c_rs + j] : 0;             \
@@ -226,7 +270,7 @@ static void kernel_f64(int64_t kc, const double *restrict a, const double *restr
             alpha = 1;                                                                       \
             beta = 0;                                                                        \
         }                                                                                    \
-        for (int64_t p = 0; p < kc; p++, a += MR, b += NR)                                   \
+        for (int64_t p = 0; p < kc; p++, a += MR, b += b_rs)                                 \
             for (int i = 0; i < MR; i++)                                                     \
                 for (int j = 0; j < NR; j++) acc[i][j] += (ACC)a[i] * b[j];                  \
         for (int i = 0; i < MR; i++, c += c_rs)                                              \
@@ -234,11 +278,13 @@ static void kernel_f64(int64_t kc, const double *restrict a, const double *restr
                 c[j] = (T)(beta == 0 ? alpha * acc[i][j] : alpha * acc[i][j] + beta * c[j]); \
     }
 #define PACK_B_COLUMNS_f32(kc, b, cs, out) 0
+#define PACK_A_ROWS_f32(kc, a, rs, out) 0
 DEFINE_PORTABLE_KERNEL(kernel_f32, float, double, MR_f32, NR_f32)
 DEFINE_PORTABLE_KERNEL(kernel_f64, double, double, MR_f64, NR_f64)
 
 #endif
 #define PACK_B_COLUMNS_f64(kc, b, cs, out) 0
+#define PACK_A_ROWS_f64(kc, a, rs, out) 0
 
 /* ------------------------------------------------------------ packing and the block walk */
 
@@ -249,10 +295,12 @@ DEFINE_PORTABLE_KERNEL(kernel_f64, double, double, MR_f64, NR_f64)
         for (int64_t i0 = 0; i0 < mc; i0 += MR_##S, out += MR_##S * kc) {                    \
             int64_t rows = mc - i0 < MR_##S ? mc - i0 : MR_##S;                              \
             if (rows < MR_##S) memset(out, 0, sizeof(T) * MR_##S * kc);                      \
+            int64_t done = rows == MR_##S && cs == 1 ? PACK_A_ROWS_##S(kc, a + i0 * rs, rs, out) \
+                                                     : 0;                                    \
             for (int64_t i = 0; i < rows; i++) {                                             \
                 const T *row = a + (i0 + i) * rs;                                            \
                 if (cs == 1)                                                                 \
-                    for (int64_t p = 0; p < kc; p++) out[p * MR_##S + i] = row[p];           \
+                    for (int64_t p = done; p < kc; p++) out[p * MR_##S + i] = row[p];        \
                 else                                                                         \
                     for (int64_t p = 0; p < kc; p++) out[p * MR_##S + i] = row[p * cs];      \
             }                                                                                \
@@ -278,16 +326,17 @@ DEFINE_PORTABLE_KERNEL(kernel_f64, double, double, MR_f64, NR_f64)
         }                                                                                    \
     }                                                                                        \
     /* One MR x NR tile: in place when whole and row-major, else through a buffer. */        \
-    static void tile_##S(int64_t kc, const T *a, const T *b, T *c, int64_t c_rs,             \
-                         int64_t c_cs, int64_t mr, int64_t nr, T alpha, T beta, int load) {  \
+    static void tile_##S(int64_t kc, const T *a, const T *b, int64_t b_rs, T *c,             \
+                         int64_t c_rs, int64_t c_cs, int64_t mr, int64_t nr, T alpha, T beta, \
+                         int load) {                                                         \
         if (mr == MR_##S && nr == NR_##S && c_cs == 1) {                                     \
-            kernel_##S(kc, a, b, c, c_rs, alpha, beta, load);                                \
+            kernel_##S(kc, a, b, b_rs, c, c_rs, alpha, beta, load);                          \
             return;                                                                          \
         }                                                                                    \
         _Alignas(64) T tile[MR_##S * NR_##S] = {0};                                          \
         for (int64_t i = 0; i < mr && load; i++)                                             \
             for (int64_t j = 0; j < nr; j++) tile[i * NR_##S + j] = c[i * c_rs + j * c_cs];  \
-        kernel_##S(kc, a, b, tile, NR_##S, 1, 0, load);                                      \
+        kernel_##S(kc, a, b, b_rs, tile, NR_##S, 1, 0, load);                                \
         for (int64_t i = 0; i < mr; i++)                                                     \
             for (int64_t j = 0; j < nr; j++) {                                               \
                 T *out = c + i * c_rs + j * c_cs, value = tile[i * NR_##S + j];              \
@@ -320,7 +369,9 @@ DEFINE_PORTABLE_KERNEL(kernel_f64, double, double, MR_f64, NR_f64)
                 }                                                                            \
             return;                                                                          \
         }                                                                                    \
-        int64_t mcap = (m < MC_##S ? m : MC_##S) + MR_##S, kcap = k < KC_##S ? k : KC_##S;   \
+        /* k is cut into slabs of equal depth, at most KC (784 = 4 x 196, not 3 x 256 + 16) */ \
+        int64_t slabs = (k + KC_##S - 1) / KC_##S, kcap = (k + slabs - 1) / slabs;           \
+        int64_t mcap = (m < MC_##S ? m : MC_##S) + MR_##S;                                   \
         int64_t ncap = (n < NC_##S ? n : NC_##S) + NR_##S;                                   \
         int64_t a_size = (mcap * kcap + 15) / 16 * 16;  /* keeps packed B 64-byte aligned */ \
         T *packed_a = thread_buffer(sizeof(T) * (size_t)(a_size + ncap * kcap));             \
@@ -330,24 +381,34 @@ DEFINE_PORTABLE_KERNEL(kernel_f64, double, double, MR_f64, NR_f64)
         }                                                                                    \
         T *packed_b = packed_a + a_size;                                                     \
         int in_order = alpha == 1 && (beta == 0 || beta == 1);                               \
+        /* one block of rows (m <= MC) and row-major B: whole slivers of B are read where     \
+           they lie (each stays in L1 while the A slivers pass); only a last, partial one is  \
+           packed (packing all of B costs 10% at 32x784 @ 784x128). Not for rows 4 KiB apart  \
+           and m > 64: a sliver's rows share one L1 set, and reuse pays for the packing. */   \
+        int direct = m <= MC_##S && bcs == 1 && (m <= 64 || (brs * sizeof(T)) % 4096 != 0);  \
         for (int64_t jc = 0; jc < n; jc += NC_##S) {                                         \
             int64_t nc = n - jc < NC_##S ? n - jc : NC_##S;                                  \
-            for (int64_t pc = 0; pc < k; pc += KC_##S) {                                     \
-                int64_t kc = k - pc < KC_##S ? k - pc : KC_##S;                              \
+            for (int64_t pc = 0; pc < k; pc += kcap) {                                       \
+                int64_t kc = k - pc < kcap ? k - pc : kcap;                                  \
                 /* in order (C as the accumulator) when alpha = 1 and beta is 0 or 1 */      \
                 int load = pc > 0 ? in_order : (in_order && beta == 1);                      \
                 T slab_beta = pc == 0 ? beta : 1;                                            \
-                pack_b_##S(kc, nc, b + pc * brs + jc * bcs, brs, bcs, packed_b);             \
+                const T *panel = b + pc * brs + jc * bcs;                                    \
+                int64_t whole = direct ? nc / NR_##S * NR_##S : 0;    /* columns in place */ \
+                pack_b_##S(kc, nc - whole, panel + whole * bcs, brs, bcs, packed_b);         \
                 for (int64_t ic = 0; ic < m; ic += MC_##S) {                                 \
                     int64_t mc = m - ic < MC_##S ? m - ic : MC_##S;                          \
                     pack_a_##S(mc, kc, a + ic * ars + pc * acs, ars, acs, packed_a);         \
-                    for (int64_t jr = 0; jr < nc; jr += NR_##S)                              \
+                    for (int64_t jr = 0; jr < nc; jr += NR_##S) {                            \
+                        const T *sliver = jr < whole ? panel + jr : packed_b + (jr - whole) * kc; \
+                        int64_t sliver_rs = jr < whole ? brs : NR_##S;                       \
                         for (int64_t ir = 0; ir < mc; ir += MR_##S)                          \
-                            tile_##S(kc, packed_a + ir * kc, packed_b + jr * kc,             \
+                            tile_##S(kc, packed_a + ir * kc, sliver, sliver_rs,              \
                                      c + (ic + ir) * crs + (jc + jr) * ccs, crs, ccs,        \
                                      mc - ir < MR_##S ? mc - ir : MR_##S,                    \
                                      nc - jr < NR_##S ? nc - jr : NR_##S, alpha, slab_beta,  \
                                      load);                                                  \
+                    }                                                                        \
                 }                                                                            \
             }                                                                                \
         }                                                                                    \
@@ -487,25 +548,103 @@ DEFINE_PORTABLE_KERNEL(kernel_f64, double, double, MR_f64, NR_f64)
 DEFINE_GEMM(float, f32)
 DEFINE_GEMM(double, f64)
 
+/* ------------------------------------------------------------ integer products
+   C = alpha * A B + beta * C for the integer dtypes, exact modulo 2^bits as the reference's
+   Python integers wrapped to the dtype: every product and sum is taken in an unsigned type U
+   of at least T's width (uint64 for int64, uint32 for the narrower ones, whose products
+   vectorise), wrapping without signed overflow, so it is exact modulo 2^(U's bits), and the
+   cast to T keeps it modulo 2^bits. The walk: INT_ROWS output rows at a time (each row of B
+   read once for all of them), INT_COLS columns of them summed in a U buffer while p runs over
+   k in order (the inner loop runs along a row of B). */
+#define INT_ROWS 4
+#define INT_COLS 128
+
+#define DEFINE_INT_GEMM(T, S, U)                                                             \
+    /* rows [0, rows) of C (rows <= INT_ROWS) from the same rows of A */                     \
+    static void int_rows_##S(int64_t rows, int64_t n, int64_t k, U alpha, const T *a,        \
+                             int64_t ars, int64_t acs, const T *b, int64_t brs, int64_t bcs, \
+                             U beta, T *c, int64_t crs, int64_t ccs) {                       \
+        U acc[INT_ROWS][INT_COLS];                                                           \
+        for (int64_t j0 = 0; j0 < n; j0 += INT_COLS) {                                       \
+            int64_t cols = n - j0 < INT_COLS ? n - j0 : INT_COLS;                            \
+            for (int i = 0; i < INT_ROWS; i++)                                               \
+                for (int64_t j = 0; j < cols; j++) acc[i][j] = 0;                            \
+            for (int64_t p = 0; p < k; p++) {                                                \
+                U x[INT_ROWS];               /* rows past the last one add zeros */          \
+                for (int i = 0; i < INT_ROWS; i++)                                           \
+                    x[i] = i < rows ? (U)(int64_t)a[i * ars + p * acs] : 0;                  \
+                const T *row = b + p * brs + j0 * bcs;                                       \
+                if (bcs == 1)                                                                \
+                    for (int64_t j = 0; j < cols; j++) {                                     \
+                        U v = (U)(int64_t)row[j];                                            \
+                        acc[0][j] += x[0] * v, acc[1][j] += x[1] * v;                        \
+                        acc[2][j] += x[2] * v, acc[3][j] += x[3] * v;                        \
+                    }                                                                        \
+                else                                                                         \
+                    for (int64_t j = 0; j < cols; j++) {                                     \
+                        U v = (U)(int64_t)row[j * bcs];                                      \
+                        acc[0][j] += x[0] * v, acc[1][j] += x[1] * v;                        \
+                        acc[2][j] += x[2] * v, acc[3][j] += x[3] * v;                        \
+                    }                                                                        \
+            }                                                                                \
+            for (int64_t i = 0; i < rows; i++)                                               \
+                for (int64_t j = 0; j < cols; j++) {                                         \
+                    T *out = c + i * crs + (j0 + j) * ccs;                                   \
+                    U value = alpha * acc[i][j];                                             \
+                    if (beta != 0) value += beta * (U)(int64_t)*out;                         \
+                    *out = (T)value;                                                         \
+                }                                                                            \
+        }                                                                                    \
+    }                                                                                        \
+    int torsh_gemm_batched_##S(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t alpha, \
+                               const T *a, const int64_t *a_offsets, int64_t ars,            \
+                               int64_t acs, const T *b, const int64_t *b_offsets,            \
+                               int64_t brs, int64_t bcs, int64_t beta, T *c, int64_t c_bs,   \
+                               int64_t crs, int64_t ccs) {                                   \
+        if (batch <= 0 || m <= 0 || n <= 0) return 0;                                        \
+        int threads = 1;                                                                     \
+        GEMM_THREADS(threads, batch * m * n * (k > 0 ? k : 1));                              \
+        int64_t groups = (m + INT_ROWS - 1) / INT_ROWS;                                      \
+        TORSH_FOR(t, batch * groups, threads > 1, {                                          \
+            int64_t product = t / groups, i0 = t % groups * INT_ROWS;                        \
+            int_rows_##S(m - i0 < INT_ROWS ? m - i0 : INT_ROWS, n, k, (U)(uint64_t)alpha,    \
+                         a + a_offsets[product] + i0 * ars, ars, acs, b + b_offsets[product], \
+                         brs, bcs, (U)(uint64_t)beta, c + product * c_bs + i0 * crs, crs,    \
+                         ccs);                                                               \
+        });                                                                                  \
+        return 0;                                                                            \
+    }
+
+DEFINE_INT_GEMM(int64_t, i64, uint64_t)
+DEFINE_INT_GEMM(int32_t, i32, uint32_t)
+DEFINE_INT_GEMM(int16_t, i16, uint32_t)
+DEFINE_INT_GEMM(int8_t, i8, uint32_t)
+DEFINE_INT_GEMM(uint8_t, u8, uint32_t)
+
 /* ------------------------------------------------------------ the addmm tail
-   out = beta * x + alpha * p over an n-d shape (x and p strided, out contiguous), computed
-   in double and rounded once, as the reference does; use_x == 0 drops the x term and
-   use_p == 0 the p term (so their NaN and inf do not reach out). */
+   out = beta * x + alpha * p over an n-d shape (x and p strided, out contiguous). The walk:
+   the last dim is the inner loop, the rows (all other dims) are spread over threads when
+   there are at least TORSH_PARALLEL_GRAIN elements. A 0-d call is a 1-d call of one. */
+#define FOR_EACH_ROW(T, ...)                                                                 \
+    static const int64_t one = 1, zero = 0;                                                  \
+    if (ndim == 0) ndim = 1, shape = &one, x_strides = p_strides = &zero;                    \
+    int64_t inner = shape[ndim - 1], rows = torsh_count(ndim - 1, shape);                    \
+    int64_t xs = x_strides[ndim - 1], ps = p_strides[ndim - 1];                              \
+    TORSH_FOR(r, rows, rows * inner >= TORSH_PARALLEL_GRAIN, {                               \
+        const T *xr = x + torsh_row_offset(r, ndim, shape, x_strides);                       \
+        const T *pr = p + torsh_row_offset(r, ndim, shape, p_strides);                       \
+        T *o = out + r * inner;                                                              \
+        __VA_ARGS__                                                                          \
+    });                                                                                      \
+    return 0;
+
+/* Floating point: computed in double and rounded once, as the reference does; use_x == 0
+   drops the x term and use_p == 0 the p term (so their NaN and inf do not reach out). */
 #define DEFINE_ADD_SCALED(T, S)                                                              \
     int torsh_add_scaled_##S(int ndim, const int64_t *shape, T *out, const T *x,             \
                              const int64_t *x_strides, const T *p, const int64_t *p_strides, \
                              double beta, double alpha, int use_x, int use_p) {              \
-        if (ndim == 0) {                                                                     \
-            out[0] = (T)((use_x ? beta * x[0] : 0) + (use_p ? alpha * p[0] : 0));            \
-            return 0;                                                                        \
-        }                                                                                    \
-        int64_t inner = shape[ndim - 1], rows = torsh_count(ndim - 1, shape);                \
-        int64_t xs = x_strides[ndim - 1], ps = p_strides[ndim - 1];                          \
-        _Pragma("omp parallel for schedule(static) if(rows * inner >= TORSH_PARALLEL_GRAIN)") \
-        for (int64_t r = 0; r < rows; r++) {                                                 \
-            const T *xr = x + torsh_row_offset(r, ndim, shape, x_strides);                   \
-            const T *pr = p + torsh_row_offset(r, ndim, shape, p_strides);                   \
-            T *o = out + r * inner;                                                          \
+        FOR_EACH_ROW(T,                                                                      \
             if (use_x && use_p)                                                              \
                 for (int64_t j = 0; j < inner; j++)                                          \
                     o[j] = (T)(beta * (double)xr[j * xs] + alpha * (double)pr[j * ps]);      \
@@ -515,8 +654,36 @@ DEFINE_GEMM(double, f64)
                 for (int64_t j = 0; j < inner; j++) o[j] = (T)(alpha * (double)pr[j * ps]);  \
             else                                                                             \
                 for (int64_t j = 0; j < inner; j++) o[j] = 0;                                \
-        }                                                                                    \
-        return 0;                                                                            \
+        )                                                                                    \
     }
 DEFINE_ADD_SCALED(float, f32)
 DEFINE_ADD_SCALED(double, f64)
+
+/* Integers: beta * x + alpha * p in wrapping uint64, cast to T (exact modulo 2^bits). */
+#define DEFINE_ADD_SCALED_INT(T, S)                                                          \
+    int torsh_add_scaled_##S(int ndim, const int64_t *shape, T *out, const T *x,             \
+                             const int64_t *x_strides, const T *p, const int64_t *p_strides, \
+                             int64_t beta, int64_t alpha) {                                  \
+        const uint64_t ub = (uint64_t)beta, ua = (uint64_t)alpha;                            \
+        FOR_EACH_ROW(T,                                                                      \
+            for (int64_t j = 0; j < inner; j++)                                              \
+                o[j] = (T)(ub * (uint64_t)(int64_t)xr[j * xs] +                              \
+                           ua * (uint64_t)(int64_t)pr[j * ps]);                              \
+        )                                                                                    \
+    }
+DEFINE_ADD_SCALED_INT(int64_t, i64)
+DEFINE_ADD_SCALED_INT(int32_t, i32)
+DEFINE_ADD_SCALED_INT(int16_t, i16)
+DEFINE_ADD_SCALED_INT(int8_t, i8)
+DEFINE_ADD_SCALED_INT(uint8_t, u8)
+
+/* bool: out = table bit (2 * (x != 0) + (p != 0)), the caller's truth table of
+   beta * x + alpha * p != 0 (exact for any integer beta and alpha). */
+int torsh_add_scaled_b8(int ndim, const int64_t *shape, uint8_t *out, const uint8_t *x,
+                        const int64_t *x_strides, const uint8_t *p, const int64_t *p_strides,
+                        int table) {
+    FOR_EACH_ROW(uint8_t,
+        for (int64_t j = 0; j < inner; j++)
+            o[j] = (uint8_t)((table >> (2 * (xr[j * xs] != 0) + (pr[j * ps] != 0))) & 1);
+    )
+}

@@ -16,8 +16,7 @@
         if (inner == 0 || rows == 0) return 0;                                                 \
         int64_t sx = x_strides[ndim - 1], so = offset_strides[ndim - 1];                      \
         int64_t per_row = (inner + TORSH_BLOCK - 1) / TORSH_BLOCK, tasks = rows * per_row;    \
-        _Pragma("omp parallel for schedule(static) if(rows * inner >= TORSH_PARALLEL_GRAIN)") \
-        for (int64_t t = 0; t < tasks; t++) {                                                 \
+        TORSH_FOR(t, tasks, rows * inner >= TORSH_PARALLEL_GRAIN, {                           \
             int64_t r = t / per_row, start = (t % per_row) * TORSH_BLOCK;                     \
             int64_t n = inner - start < TORSH_BLOCK ? inner - start : TORSH_BLOCK;            \
             T *o = out + r * inner + start;                                                    \
@@ -26,7 +25,7 @@
                                + start * so;                                                   \
             if (so == 0) { i += f[0]; for (int64_t j = 0; j < n; j++) o[j] = i[j * sx]; }      \
             else for (int64_t j = 0; j < n; j++) o[j] = i[j * sx + f[j * so]];                 \
-        }                                                                                      \
+        });                                                                                    \
         return 0;                                                                              \
     }
 

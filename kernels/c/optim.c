@@ -51,8 +51,7 @@ static inline double optim_lerp(double a, double b, double w) {
         int key = decay * 6 + mode * 2 + (buf && nesterov);                                    \
         T sign = maximize ? (T)-1 : (T)1;                                                      \
         int64_t tasks = n >= TORSH_PARALLEL_GRAIN ? (n + TORSH_BLOCK - 1) / TORSH_BLOCK : 1;  \
-        _Pragma("omp parallel for schedule(static) if(tasks > 1)")                             \
-        for (int64_t t = 0; t < tasks; t++) {                                                  \
+        TORSH_FOR(t, tasks, tasks > 1, {                                                       \
             int64_t lo = n * t / tasks, hi = n * (t + 1) / tasks;                              \
             switch (key) {                                                                     \
             SGD_CASE(NAME##_run, 0, 0, 0) SGD_CASE(NAME##_run, 0, 1, 0)                        \
@@ -62,7 +61,7 @@ static inline double optim_lerp(double a, double b, double w) {
             SGD_CASE(NAME##_run, 1, 2, 0) SGD_CASE(NAME##_run, 1, 2, 1)                        \
             default: break;                                                                    \
             }                                                                                  \
-        }                                                                                      \
+        });                                                                                    \
         return 0;                                                                              \
     }
 DEFINE_SGD(torsh_sgd_f32, float)
@@ -111,8 +110,7 @@ DEFINE_SGD(torsh_sgd_f64, double)
         int decay = weight_decay == 0 ? 0 : (decoupled ? 2 : 1);                               \
         T sign = maximize ? (T)-1 : (T)1;                                                      \
         int64_t tasks = n >= TORSH_PARALLEL_GRAIN ? (n + TORSH_BLOCK - 1) / TORSH_BLOCK : 1;  \
-        _Pragma("omp parallel for schedule(static) if(tasks > 1)")                             \
-        for (int64_t t = 0; t < tasks; t++) {                                                  \
+        TORSH_FOR(t, tasks, tasks > 1, {                                                       \
             int64_t lo = n * t / tasks, hi = n * (t + 1) / tasks;                              \
             T *ms = max_exp_avg_sq;                                                            \
             switch (decay * 2 + (ms != NULL)) {                                                \
@@ -129,7 +127,7 @@ DEFINE_SGD(torsh_sgd_f64, double)
             default: NAME##_run(lo, hi, param, grad, exp_avg, exp_avg_sq, ms, sign, beta1,    \
                                 beta2, eps, weight_decay, step_size, bc2, keep, 2, 1); break; \
             }                                                                                  \
-        }                                                                                      \
+        });                                                                                    \
         return 0;                                                                              \
     }
 DEFINE_ADAM(torsh_adam_f32, float)

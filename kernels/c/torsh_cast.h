@@ -48,6 +48,10 @@ enum torsh_map_op {
     TORSH_M_THRESHOLD = 63,      /* dparams = threshold, value */
     TORSH_M_HARDSHRINK = 64, TORSH_M_SOFTSHRINK = 65,   /* dparams[0] = lambd */
     TORSH_M_POSITIVE = 66,
+    /* special functions (d) */
+    TORSH_M_LGAMMA = 67,         /* ln |Gamma(x)|; +inf at the poles 0, -1, -2, ... and ±inf */
+    TORSH_M_DIGAMMA = 68,        /* psi(x); psi(±0) = ∓inf, NaN at negative integers and -inf */
+    TORSH_M_ERFINV = 69,         /* erf^-1(x); ±inf at ±1, NaN outside [-1, 1] */
     /* binary */
     TORSH_M_ADD = 74,            /* a + alpha * b, one rounding: dparams[0] / iparams[0] */
     TORSH_M_MUL = 75, TORSH_M_DIV = 76, TORSH_M_FLOOR_DIVIDE = 77, TORSH_M_TRUNC_DIVIDE = 78,

@@ -181,6 +181,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     if result_dtype is not dt.bool_ and (isinstance(beta, bool) or isinstance(alpha, bool)):
         raise DTypeRuntimeError("addr: Boolean beta only supported for Boolean results.")
     beta, alpha = _integral_scalars("addr", result_dtype, beta, alpha, strict=True)
+    if result_dtype is dt.bool_:      # logical: (beta and input) or (alpha and outer)
+        beta, alpha = int(bool(beta)), int(bool(alpha))
     result = _add_scaled("addr", input, outer(vec1, vec2), beta, alpha, blas_zeros=False)
     return _maybe_out(result, out)
 

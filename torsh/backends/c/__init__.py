@@ -18,6 +18,8 @@ from ..._core import dtype as dt
 from ..._core.allocator import allocate
 from ..base import Backend
 from ._library import load
+from .operands import Call
+from .strided_copy import copy_into
 from .widen import widen
 
 
@@ -75,6 +77,14 @@ class CBackend(Backend):
         storage = allocate(count, dtype)
         storage.data.fill(0)
         return storage
+
+    def write(self, dst, src) -> None:
+        """dst[...] = src[...] (same shape and dtype, any strides) by the strided copy kernel;
+        numpy's copy when the two share memory (it handles overlap)."""
+        if src._storage is dst._storage or src.dtype is not dst.dtype or \
+                src._shape != dst._shape:
+            return super().write(dst, src)
+        copy_into(self.ffi, self.lib, Call(self.ffi), dst, src)
 
     def set_num_threads(self, n: int) -> None:
         self.lib.torsh_set_num_threads(int(n))

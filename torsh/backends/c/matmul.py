@@ -4,17 +4,19 @@ mv, dot, addmm, baddbmm, ... reach through torsh/ops/matmul.py and products.py),
 backward.
 
 Every operand is passed with its own strides (a transposed, sliced or broadcast view needs
-no copy); batch dims become a list of element offsets, one per product. float32 and float64
-only: other dtypes decline (NotImplemented) to the reference.
+no copy); batch dims become a list of element offsets, one per product. float32, float64 and
+the integer dtypes (int64, int32, int16, int8, uint8: exact modulo 2^bits, as the reference
+wraps) are native, and bool for the add_scaled tail (addr); float16 and bfloat16 decline
+(NotImplemented).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .operands import C_TYPES, Call, broadcast_strides, check_inside, empty, merge_dims
+from .operands import Call, broadcast_strides, check_inside, empty, handle, merge_dims
 
-SUFFIX = {"float32": "f32", "float64": "f64"}
-_ZERO: dict = {}          # {ffi: a C array holding one 0}, the offsets of a single product
+SUFFIX = {"float32": "f32", "float64": "f64", "int64": "i64", "int32": "i32", "int16": "i16",
+          "int8": "i8", "uint8": "u8"}
 
 
 def _offsets(shape, strides) -> np.ndarray:
@@ -26,30 +28,33 @@ def _offsets(shape, strides) -> np.ndarray:
 
 
 class _Gemm:
-    """One call of torsh_gemm_batched_<suffix>: C[t] = alpha * A[t] B[t] + beta * C[t]."""
+    """The calls of torsh_gemm_batched_<suffix>: C[t] = alpha * A[t] B[t] + beta * C[t]."""
 
-    def __init__(self, ffi, lib, suffix):
-        self.ffi, self.call = ffi, Call(ffi)
-        self.function = getattr(lib, f"torsh_gemm_batched_{suffix}")
+    def __init__(self, ffi, lib):
+        self.ffi = ffi
+        self.functions = {suffix: getattr(lib, f"torsh_gemm_batched_{suffix}")
+                          for suffix in SUFFIX.values()}
+        self.zero = ffi.new("int64_t[1]")          # the offsets of a single product
 
-    def offsets(self, values):
-        if values is None:
-            return _ZERO.setdefault(self.ffi, self.ffi.new("int64_t[1]"))
-        buffer = self.ffi.from_buffer("int64_t[]", values)
-        self.call.keep.append(values)
-        return buffer
-
-    def run(self, m, n, k, a, a_offsets, a_rs, a_cs, b, b_offsets, b_rs, b_cs, c, c_rs,
-            alpha=1.0, beta=0.0):
+    def run(self, suffix, m, n, k, a, a_offsets, a_rs, a_cs, b, b_offsets, b_rs, b_cs, c,
+            c_rs, alpha=1, beta=0):
         """a, b, c tensors (c fresh and contiguous, `len(a_offsets)` products of m*n
-        elements each); the offsets count from each tensor's first element (None: one
-        product)."""
-        batch = 1 if a_offsets is None else len(a_offsets)
-        out = self.ffi.from_buffer(C_TYPES[c.dtype.name] + "[]", c._storage.data)
-        self.call.keep.append(out)
-        self.function(batch, m, n, k, alpha, self.call.pointer(a), self.offsets(a_offsets),
-                      a_rs, a_cs, self.call.pointer(b), self.offsets(b_offsets), b_rs, b_cs,
-                      beta, out, m * n, c_rs, 1)
+        elements each); the offsets (int64 arrays) count from each tensor's first element
+        (None: one product)."""
+        ffi = self.ffi
+        if a_offsets is None:
+            batch, a_offsets, b_offsets = 1, self.zero, self.zero
+        else:
+            batch = len(a_offsets)
+            a_offsets = ffi.from_buffer("int64_t[]", a_offsets)
+            b_offsets = ffi.from_buffer("int64_t[]", b_offsets)
+        check_inside(a)
+        check_inside(b)
+        self.functions[suffix](batch, m, n, k, alpha,
+                               handle(ffi, a._storage, a.dtype) + a._offset, a_offsets, a_rs,
+                               a_cs, handle(ffi, b._storage, b.dtype) + b._offset, b_offsets,
+                               b_rs, b_cs, beta, handle(ffi, c._storage, c.dtype), m * n, c_rs,
+                               1)
 
 
 def _rows(tensor):
@@ -64,32 +69,32 @@ def _rows(tensor):
 
 
 def _suffix(tensors, dtype):
-    name = dtype.name
-    if name not in SUFFIX or any(t.dtype.name != name for t in tensors):
+    """The kernels' suffix for tensors all of `dtype`, else None."""
+    suffix = SUFFIX.get(dtype.name)
+    if suffix is None or any(t.dtype is not dtype for t in tensors):
         return None
-    return SUFFIX[name]
+    return suffix
 
 
-def _matmul(ffi, lib, inputs, outs):
+def _matmul(gemm, inputs, outs):
     """out[..., i, j] = sum_p a[..., i, p] b[..., p, j], batch dims broadcast."""
     a, b = inputs
-    spec = outs[0]
-    suffix = _suffix(inputs, spec.dtype)
-    if suffix is None:
+    shape, dtype = outs[0].shape, outs[0].dtype
+    suffix = SUFFIX.get(dtype.name)
+    if suffix is None or a.dtype is not dtype or b.dtype is not dtype:
         return NotImplemented
-    out = empty(spec.shape, spec.dtype)
-    if out.numel() == 0:
+    out = empty(shape, dtype)
+    if 0 in shape:
         return out
     (n, k), m = a._shape[-2:], b._shape[-1]
-    gemm = _Gemm(ffi, lib, suffix)
-    if a.ndim == 2 and b.ndim == 2:
-        gemm.run(n, m, k, a, None, *a._stride, b, None, *b._stride, out, m)
+    if len(shape) == 2:
+        gemm.run(suffix, n, m, k, a, None, *a._stride, b, None, *b._stride, out, m)
         return out
-    batch = tuple(spec.shape[:-2])
+    batch = tuple(shape[:-2])
     a_strides = broadcast_strides(a, batch + (n, k))
     b_strides = broadcast_strides(b, batch + (k, m))
     shape, (a_batch, b_batch) = merge_dims(batch, [a_strides[:-2], b_strides[:-2]])
-    gemm.run(n, m, k, a, _offsets(shape, a_batch), a_strides[-2], a_strides[-1],
+    gemm.run(suffix, n, m, k, a, _offsets(shape, a_batch), a_strides[-2], a_strides[-1],
              b, _offsets(shape, b_batch), b_strides[-2], b_strides[-1], out, m)
     return out
 
@@ -109,7 +114,7 @@ def _fill_bias(out, bias, rows, out_features, add=False):
         target[:] = values
 
 
-def _linear(ffi, lib, inputs, outs):
+def _linear(gemm, inputs, outs):
     """out[..., o] = sum_i x[..., i] W[o, i] (+ b[o]): one product x W^T, C preset to b."""
     x, weight = inputs[0], inputs[1]
     spec = outs[0]
@@ -126,17 +131,16 @@ def _linear(ffi, lib, inputs, outs):
     preset = len(inputs) == 3 and suffix == "f32"
     if preset:
         _fill_bias(out, inputs[2], out.numel() // out_features, out_features)
-    gemm = _Gemm(ffi, lib, suffix)
     same_weight = None if offsets is None else np.zeros(len(offsets), dtype=np.int64)
-    gemm.run(rows, out_features, in_features, x, offsets, row_stride, x._stride[-1],
+    gemm.run(suffix, rows, out_features, in_features, x, offsets, row_stride, x._stride[-1],
              weight, same_weight, weight._stride[1], weight._stride[0], out, out_features,
-             beta=1.0 if preset else 0.0)
+             beta=1 if preset else 0)
     if len(inputs) == 3 and not preset:
         _fill_bias(out, inputs[2], out.numel() // out_features, out_features, add=True)
     return out
 
 
-def _linear_backward(ffi, lib, ctx, g):
+def _linear_backward(gemm, ctx, g):
     """dx = g W, dW = g^T x, db = sum of g over rows (a product with a row of ones)."""
     x, weight = ctx.inputs[0], ctx.inputs[1]
     bias = ctx.inputs[2] if len(ctx.inputs) == 3 else None
@@ -155,50 +159,72 @@ def _linear_backward(ffi, lib, ctx, g):
     grads = [None] * len(ctx.inputs)
     if needs[0]:
         dx = empty(tuple(x._shape), x.dtype)
-        _Gemm(ffi, lib, suffix).run(rows, in_features, out_features, g, zero, g_rs,
-                                    g._stride[-1], weight, zero, weight._stride[0],
-                                    weight._stride[1], dx, in_features)
+        gemm.run(suffix, rows, in_features, out_features, g, zero, g_rs, g._stride[-1],
+                 weight, zero, weight._stride[0], weight._stride[1], dx, in_features)
         grads[0] = dx
     if needs[1]:
         dw = empty((out_features, in_features), weight.dtype)
-        _Gemm(ffi, lib, suffix).run(out_features, in_features, rows, g, zero, g._stride[-1],
-                                    g_rs, x, zero, x_rs, x._stride[-1], dw, in_features)
+        gemm.run(suffix, out_features, in_features, rows, g, zero, g._stride[-1], g_rs, x,
+                 zero, x_rs, x._stride[-1], dw, in_features)
         grads[1] = dw
     if bias is not None and needs[2]:
         ones = empty((rows,), x.dtype)
         ones._storage.data[:] = 1
         db = empty(tuple(bias._shape), bias.dtype)
-        _Gemm(ffi, lib, suffix).run(1, out_features, rows, ones, zero, 0, 1, g, zero, g_rs,
-                                    g._stride[-1], db, out_features)
+        gemm.run(suffix, 1, out_features, rows, ones, zero, 0, 1, g, zero, g_rs,
+                 g._stride[-1], db, out_features)
         grads[2] = db
     return tuple(grads)
 
 
+def _wrap64(value) -> int:
+    """An integer as the int64 it equals modulo 2^64."""
+    return (int(value) + (1 << 63)) % (1 << 64) - (1 << 63)
+
+
 def _add_scaled(ffi, lib, inputs, outs, beta, alpha, blas_zeros):
-    """out = beta * x + alpha * p (x broadcast), the tail of addmm, addmv, baddbmm, ..."""
-    spec = outs[0]
-    suffix = _suffix(inputs, spec.dtype)
-    if suffix is None or not all(isinstance(v, (int, float)) for v in (beta, alpha)):
+    """out = beta * x + alpha * p (x broadcast), the tail of addmm, addmv, addr, baddbmm, ..."""
+    x, p = inputs
+    shape, dtype = outs[0].shape, outs[0].dtype
+    suffix = SUFFIX.get(dtype.name, "b8" if dtype.name == "bool" else None)
+    if suffix is None or x.dtype is not dtype or p.dtype is not dtype:
         return NotImplemented
-    out = empty(spec.shape, spec.dtype)
-    if out.numel() == 0:
+    floating = suffix[0] == "f"
+    kinds = (int, float) if floating else int
+    if not (isinstance(beta, kinds) and isinstance(alpha, kinds)):
+        return NotImplemented
+    out = empty(shape, dtype)
+    if 0 in shape:
         return out
-    shape, strides = merge_dims(spec.shape, [broadcast_strides(t, spec.shape) for t in inputs])
+    if x._shape == p._shape == shape and x._stride == p._stride == out._stride:
+        dims, strides = (out.numel(),), ((1,), (1,))       # both contiguous: one flat row
+    else:
+        dims, strides = merge_dims(shape, [broadcast_strides(t, shape) for t in inputs])
+    use_x, use_p = beta != 0, alpha != 0 or not blas_zeros
+    if floating:
+        scalars = (float(beta), float(alpha), int(use_x), int(use_p))
+    elif suffix == "b8":             # bit 2x + p: is beta * x + alpha * p (as used) nonzero?
+        scalars = (sum(1 << (2 * xi + pi) for xi in (0, 1) for pi in (0, 1)
+                       if use_x * beta * xi + use_p * alpha * pi != 0),)
+    else:
+        scalars = (_wrap64(beta), _wrap64(alpha))
     call = Call(ffi)
     getattr(lib, f"torsh_add_scaled_{suffix}")(
-        len(shape), call.int64s(shape), call.pointer(out), call.pointer(inputs[0]),
-        call.int64s(strides[0]), call.pointer(inputs[1]), call.int64s(strides[1]),
-        float(beta), float(alpha), int(beta != 0), int(alpha != 0 or not blas_zeros))
+        len(dims), call.int64s(dims), handle(ffi, out._storage, dtype), call.pointer(x),
+        call.int64s(strides[0]), call.pointer(p), call.int64s(strides[1]), *scalars)
     return out
 
 
 def kernels(ffi, lib) -> dict:
     """{op name: kernel(inputs, outs, **params)} for the ops of this module."""
+    gemm = _Gemm(ffi, lib)
+
     def matmul(inputs, outs, **params):
-        return NotImplemented if params else _matmul(ffi, lib, inputs, outs)
+        return NotImplemented if params else _matmul(gemm, inputs, outs)
 
     def linear(inputs, outs, **params):
-        return NotImplemented if params else _linear(ffi, lib, inputs, outs)
+        return NotImplemented if params else _linear(gemm, inputs, outs)
+
     def add_scaled(inputs, outs, beta=1, alpha=1, blas_zeros=False, **params):
         if params:
             return NotImplemented
@@ -208,7 +234,8 @@ def kernels(ffi, lib) -> dict:
 
 def backward_kernels(ffi, lib) -> dict:
     """{op name: fused backward(ctx, *grads)}."""
-    return {"linear": lambda ctx, g: _linear_backward(ffi, lib, ctx, g)}
+    gemm = _Gemm(ffi, lib)
+    return {"linear": lambda ctx, g: _linear_backward(gemm, ctx, g)}
 
 
 __all__ = ["kernels", "backward_kernels"]

@@ -1,5 +1,6 @@
-"""Classification losses: nll_loss (an op), cross_entropy (log_softmax, then nll_loss) and
-the margin losses over class scores (composites of torsh ops):
+"""Classification losses: nll_loss (an op), cross_entropy (an op, cross_entropy_loss, for
+class-index targets; log_softmax then a weighted sum for class probabilities) and the margin
+losses over class scores (composites of torsh ops):
     multi_margin_loss: sum_{i != y} w[y] max(0, margin - x[y] + x[i])^p / C per sample;
     multilabel_margin_loss: sum_{j in Y, i not in Y} max(0, 1 - (x[j] - x[i])) / C, where Y
     is the target's class list up to its first -1;
@@ -10,6 +11,9 @@ class-index targets are int64 of the input's shape without the class dim.
     nll_loss: loss_k = -w[t_k] * x[k, t_k], 0 where t_k == ignore_index;
     'mean' divides the sum by sum_k w[t_k] over the kept targets (0 / 0 = NaN when all are
     ignored), 'sum' adds, 'none' keeps the per-target losses.
+    cross_entropy_loss: nll_loss of log_softmax(x) along the class dim, with label smoothing
+    e: loss_k = (1 - e) w[t_k] (-log p_k[t_k]) + (e / C) sum_c w_c (-log p_k[c]), reduced as
+    nll_loss (the same total weight for 'mean').
 """
 from __future__ import annotations
 
@@ -24,35 +28,40 @@ from ...ops._elementwise_base import require_tensor
 from ...ops._op import PROMOTE_NONE, Op, Out
 from ._pointwise import declare
 from ._reduction import reduction_of
-from .softmax import log_softmax
+from .softmax import _lane_log_softmax, log_softmax, softmax
 
 
 def _class_dim(x) -> int:
     return 1 if x.ndim >= 2 else 0
 
 
-def _meta(x, target, *weight, ignore_index, reduction):
+def _checked(name, x, target, weight, reduction):
+    """The Out of a class-index loss `name` (nll_loss, cross_entropy), its inputs checked."""
     if not x.dtype.is_floating_point:
-        raise DTypeNotImplemented(f"nll_loss: \"nll_loss_out_frame\" not implemented for "
+        raise DTypeNotImplemented(f"{name}: \"nll_loss_out_frame\" not implemented for "
                                   f"input of dtype {x.dtype.name}")
     if target.dtype is not dt.int64:
-        raise DTypeRuntimeError(f"nll_loss: expected scalar type Long but found "
+        raise DTypeRuntimeError(f"{name}: expected scalar type Long but found "
                                 f"{target.dtype.name} (target)")
     if x.ndim == 0:
-        raise ShapeMismatch("nll_loss: input tensor should be 1D or more, got 0-d")
+        raise ShapeMismatch(f"{name}: input tensor should be 1D or more, got 0-d")
     expected = x._shape[:1] + x._shape[2:] if x.ndim >= 2 else ()
     if x.ndim >= 2 and target.ndim >= 1 and target._shape[0] != x._shape[0]:
-        raise InvalidArgument(f"nll_loss: Expected input batch_size ({x._shape[0]}) to match "
+        raise InvalidArgument(f"{name}: Expected input batch_size ({x._shape[0]}) to match "
                               f"target batch_size ({target._shape[0]}).")
     if tuple(target._shape) != tuple(expected):
-        raise ShapeMismatch(f"nll_loss: expected target of shape {list(expected)} for input "
+        raise ShapeMismatch(f"{name}: expected target of shape {list(expected)} for input "
                             f"of shape {list(x._shape)}, got {list(target._shape)}")
     classes = x._shape[_class_dim(x)]
     if weight and tuple(weight[0]._shape) != (classes,):
-        raise ShapeMismatch(f"nll_loss: weight tensor should be defined either for all "
+        raise ShapeMismatch(f"{name}: weight tensor should be defined either for all "
                             f"{classes} classes or no classes but got weight tensor of shape: "
                             f"{list(weight[0]._shape)}")
     return Out(target._shape if reduction == "none" else (), x.dtype)
+
+
+def _meta(x, target, *weight, ignore_index, reduction):
+    return _checked("nll_loss", x, target, weight, reduction)
 
 
 def _reference(x: Array, target: Array, *weight: Array, ignore_index, reduction):
@@ -112,6 +121,90 @@ _NLL_LOSS = declare(Op("nll_loss", meta=_meta, reference=_reference, backward=_b
                         promote=PROMOTE_NONE, differentiable_outputs=(0,), doc=__doc__))
 
 
+def _ce_meta(x, target, *weight, ignore_index, reduction, label_smoothing):
+    return _checked("cross_entropy", x, target, weight, reduction)
+
+
+def _ce_reference(x: Array, target: Array, *weight: Array, ignore_index, reduction,
+                  label_smoothing):
+    """Per target: log_softmax of its class lane, then the smoothed, weighted nll."""
+    classes = x.shape[_class_dim(x)]
+    spatial = math.prod(x.shape[2:])
+    w = weight[0].data if weight else [1.0] * classes
+    e = label_smoothing
+    losses, total_weight = [], 0.0
+    for k, t in enumerate(target.data):
+        if t == ignore_index:
+            losses.append(0.0)
+            continue
+        if not 0 <= t < classes:
+            raise IndexOutOfRange(f"cross_entropy: Target {t} is out of bounds.")
+        n, s = divmod(k, spatial)
+        log_p = _lane_log_softmax([x.data[(n * classes + c) * spatial + s]
+                                   for c in range(classes)])
+        loss = -w[t] * log_p[t]
+        if e:
+            smooth = -sum(w[c] * log_p[c] for c in range(classes))
+            loss = (1 - e) * loss + smooth * (e / classes)
+        losses.append(loss)
+        total_weight += w[t]
+    if reduction == "none":
+        return Array(losses, target.shape)
+    total = sum(losses)
+    if reduction == "sum":
+        return Array([total], ())
+    return Array([total / total_weight if total_weight else math.nan], ())
+
+
+def _ce_backward(ctx, g):
+    """dx_k = g_k (a_k softmax(x_k) - q_k): q_k[c] = (1 - e) w[t_k] [c == t_k] + (e / C) w_c
+    and a_k = sum_c q_k[c]; g_k is g / W for 'mean' (W the total weight; NaN when W is 0,
+    as PyTorch's 0 / 0), g for 'sum', and 0 for an ignored target."""
+    from ... import arange
+    x, target, weighted = ctx.inputs[0], ctx.inputs[1], len(ctx.inputs) == 3
+    weights, safe = _target_weights(ctx)
+    dim, e = _class_dim(x), ctx.label_smoothing
+    classes = x.shape[dim]
+    if ctx.reduction == "mean":
+        total = weights.sum()
+        g = g / total.masked_fill(total == 0, math.nan)
+    g = g.expand(tuple(target.shape)).masked_fill(target == ctx.ignore_index, 0.0)
+
+    def along(t):       # one value per target -> broadcast over the class dim
+        return t.unsqueeze(dim) if x.ndim >= 2 else t
+    shape = [1] * x.ndim
+    shape[dim] = classes
+    hits = (along(safe) == arange(classes).reshape(shape)).to(x.dtype)
+    a = weights * (1 - e)
+    q = along(a) * hits
+    if e:
+        kept = (target != ctx.ignore_index).to(x.dtype)
+        class_weights = ctx.inputs[2].reshape(shape) if weighted else None
+        total_class_weight = class_weights.sum() if weighted else float(classes)
+        a = a + kept * (total_class_weight * (e / classes))
+        spread = along(kept) * (e / classes)
+        q = q + (spread * class_weights if weighted else spread)
+    return (along(g) * (softmax(x, dim) * along(a) - q), None, None)
+
+
+_CE_DOC = """cross_entropy with class-index targets, in one op: for each target k, log p_k =
+log_softmax of its class lane x[n, :, s], then
+    loss_k = (1 - e) w[t_k] (-log p_k[t_k]) + (e / C) sum_c w_c (-log p_k[c])
+(e = label_smoothing, w = weight or ones), 0 where t_k == ignore_index; 'mean' divides the
+sum by sum_k w[t_k] over the kept targets, 'sum' adds, 'none' keeps each loss_k.
+Special values, as log_softmax then nll_loss give them: a lane holding a NaN or whose max is
+±inf has log p all NaN (its loss NaN, unless ignored: 0); -inf scores give -log p = inf, and
+0 * inf = NaN where such a class has weight 0 and e > 0; the mean over no kept target is
+0 / 0 = NaN; a target outside [0, C) that is not ignored raises IndexError.
+Gradient: dx_k = g_k (a_k softmax(x_k) - q_k), q_k[c] = (1 - e) w[t_k] [c == t_k] +
+(e / C) w_c, a_k = sum_c q_k[c]; g_k = 0 for an ignored target and, for 'mean', g / W:
+NaN for the kept targets when W = 0 (weights 0), as PyTorch. weight gets no gradient."""
+
+_CROSS_ENTROPY = declare(Op("cross_entropy_loss", meta=_ce_meta, reference=_ce_reference,
+                            backward=_ce_backward, promote=PROMOTE_NONE,
+                            differentiable_outputs=(0,), doc=_CE_DOC))
+
+
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     """-w[t] * input[t] per target (see the module doc), then reduced."""
@@ -124,8 +217,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
-    """nll_loss(log_softmax(input, class dim), target), or, for a float target of input's
-    shape (class probabilities), -sum_c w_c target_c log_softmax(input)_c per sample.
+    """nll_loss(log_softmax(input, class dim), target) (one op, cross_entropy_loss, for a
+    floating input with C > 0 classes), or, for a float target of input's shape (class
+    probabilities), -sum_c w_c target_c log_softmax(input)_c per sample.
 
     label_smoothing e mixes the target with the uniform distribution: (1 - e) t + e / C.
     """
@@ -138,6 +232,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input.ndim == 0:
         raise RuntimeError("cross_entropy: input tensor should be 1D or more, got 0-d")
     dim = _class_dim(input)
+    if not target.dtype.is_floating_point and input.dtype.is_floating_point and \
+            input.shape[dim] > 0:
+        tensors = (input, target) if weight is None else (input, target, weight)
+        return dispatch(_CROSS_ENTROPY, *tensors, ignore_index=ignore_index,
+                        reduction=reduction, label_smoothing=float(label_smoothing))
     log_p = log_softmax(input, dim)
     if target.dtype.is_floating_point:
         return _soft_cross_entropy(log_p, target, weight, reduction, label_smoothing, dim)
