@@ -9,12 +9,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo tour bench docs setup clean debian-venv debian-cc kernels test-asan
+.PHONY: test demo tour bench docs setup clean debian-venv debian-cc debian-pydev kernels \
+	test-asan
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); $(MAKE) debian-venv; \
 		$(PYTHON) -m venv $(VENV); }
 	command -v cc >/dev/null || $(MAKE) debian-cc
+	$(PY) -c "import sysconfig as s, os; os.stat(s.get_paths()['include'] + '/Python.h')" \
+		2>/dev/null || $(MAKE) debian-pydev || echo "no Python headers: ABI-mode kernels"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
@@ -23,11 +26,13 @@ $(STAMP): pyproject.toml setup.py
 debian-venv:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
 
-# The C kernels need a compiler (and OpenMP's runtime, which comes with gcc); Python's headers
-# let build.py add the faster cffi binding (without them the kernels load in ABI mode).
+# The C kernels need a compiler (and OpenMP's runtime, which comes with gcc).
 debian-cc:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev \
-		python3-dev
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev
+
+# Python's headers let build.py add the faster cffi binding (else the kernels load in ABI mode).
+debian-pydev:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-dev
 
 setup: $(STAMP)
 	$(PY) torsh/backends/c/build.py --if-stale

@@ -1,7 +1,8 @@
 /* Convolution kernels: im2col / col2im and the matrix products of a convolution.
 
-   A 2-D convolution is, per image n and group q, one matrix product of the weight W_q
-   (out channels x in channels * kernel) with im2col of the input (in channels * kernel x
+   A convolution (over 3 spatial dims; 1-D and 2-D ones have unit leading dims) is, per
+   image n and group q, one matrix product of the weight W_q (out channels x in channels *
+   kernel) with im2col of the input (in channels * kernel x
    output positions); its transposed convolution and the input gradient are col2im of
    W_q^T @ the narrow tensor; the weight gradient sums narrow @ im2col(wide)^T over images.
    Images run in parallel (each thread has its own slice of the caller's workspace), the
@@ -24,24 +25,44 @@
 
 #define G_N TORSH_CONV_N
 #define G_WC TORSH_CONV_WC
+#define G_ID TORSH_CONV_ID
 #define G_IH TORSH_CONV_IH
 #define G_IW TORSH_CONV_IW
 #define G_NC TORSH_CONV_NC
+#define G_BD TORSH_CONV_BD
 #define G_BH TORSH_CONV_BH
 #define G_BW TORSH_CONV_BW
+#define G_KD TORSH_CONV_KD
 #define G_KH TORSH_CONV_KH
 #define G_KW TORSH_CONV_KW
+#define G_SD TORSH_CONV_SD
 #define G_SH TORSH_CONV_SH
 #define G_SW TORSH_CONV_SW
+#define G_PD TORSH_CONV_PD
 #define G_PH TORSH_CONV_PH
 #define G_PW TORSH_CONV_PW
+#define G_DD TORSH_CONV_DD
 #define G_DH TORSH_CONV_DH
 #define G_DW TORSH_CONV_DW
 #define G_GROUPS TORSH_CONV_GROUPS
 
+/* for (int64_t I = 0; I < N; I++) BODY, images handed out one at a time across threads when
+   PARALLEL is true (their cost may differ when the machine is shared), else without OpenMP */
+#define CONV_FOR(I, N, PARALLEL, ...)                                                          \
+    do {                                                                                       \
+        const int64_t conv_for_n_ = (N);                                                       \
+        if (PARALLEL) {                                                                        \
+            _Pragma("omp parallel for schedule(dynamic, 1)")                                   \
+            for (int64_t I = 0; I < conv_for_n_; I++) { __VA_ARGS__ }                          \
+        } else {                                                                               \
+            for (int64_t I = 0; I < conv_for_n_; I++) { __VA_ARGS__ }                          \
+        }                                                                                      \
+    } while (0)
+
 #define T float
 #define SUFFIX(name) name##_f32
 #define TORSH_CONV_DOUBLE 0
+#define TORSH_CONV_INT 0
 #include "conv_typed.inc"
 #undef T
 #undef SUFFIX
@@ -54,3 +75,16 @@
 #undef T
 #undef SUFFIX
 #undef TORSH_CONV_DOUBLE
+
+/* Integers: uint64 arithmetic wraps modulo 2^64, which is int64's two's complement wrap (and,
+   narrowed afterwards, that of every smaller integer type): only the forward products. */
+#undef TORSH_CONV_INT
+#define T uint64_t
+#define SUFFIX(name) name##_u64
+#define TORSH_CONV_DOUBLE 0
+#define TORSH_CONV_INT 1
+#include "conv_typed.inc"
+#undef T
+#undef SUFFIX
+#undef TORSH_CONV_DOUBLE
+#undef TORSH_CONV_INT

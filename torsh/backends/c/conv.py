@@ -1,10 +1,11 @@
-"""Convolutions on the C kernels (kernels/c/conv.c): the `convolution` op (1-D and 2-D,
+"""Convolutions on the C kernels (kernels/c/conv.c): the `convolution` op (1-D, 2-D and 3-D,
 plain and transposed, any stride, padding, dilation, groups) with a fused backward, and the
-`im2col` / `col2im` ops (F.unfold / F.fold), for float32 and float64.
+`im2col` / `col2im` ops (F.unfold / F.fold), for float32 and float64; integer convolutions
+(forward) as int64 products wrapping modulo 2^64, narrowed to the dtype (PyTorch's wrap).
 
 A convolution is im2col + a matrix product per image and group (see kernels/c/torsh_conv.h
-for the "wide" / "narrow" naming); a 1-D one runs as a 2-D one of height 1. 3-D convolutions,
-other dtypes and empty channel counts decline (the reference serves them).
+for the "wide" / "narrow" naming); 1-D and 2-D ones run as 3-D ones with unit leading dims.
+Other dtypes and empty channel counts decline (the reference serves them).
 This module also holds the small helpers the other nn kernel modules (pool, embedding) share.
 """
 from __future__ import annotations
@@ -69,22 +70,29 @@ def suffix_of(*tensors):
 
 # ------------------------------------------------------------ convolution
 
+_INTEGERS = ("int8", "int16", "int32", "int64", "uint8")
+
+
+def _as3(values, fill) -> tuple:
+    """Per-spatial-dim values of a 1-D or 2-D convolution as 3-D ones (unit leading dims)."""
+    values = tuple(values)
+    return (fill,) * (3 - len(values)) + values
+
+
 def _geometry(x, weight, out_shape, stride, padding, dilation, transposed, groups) -> list:
-    """The int64 geometry of kernels/c/torsh_conv.h (1-D as 2-D of height 1)."""
-    as2 = (lambda v: (1,) + tuple(v)) if weight.ndim == 3 else tuple
-    zero2 = (lambda v: (0,) + tuple(v)) if weight.ndim == 3 else tuple
-    kernel = as2(weight.shape[2:])
-    x_size, out_size = as2(x.shape[2:]), as2(out_shape[2:])
+    """The int64 geometry of kernels/c/torsh_conv.h (1-D and 2-D as 3-D)."""
+    kernel = _as3(weight.shape[2:], 1)
+    x_size, out_size = _as3(x.shape[2:], 1), _as3(out_shape[2:], 1)
     if transposed:      # wide: the output, narrow: the input
         wide, narrow = (out_shape[1],) + out_size, (x.shape[1],) + x_size
     else:
         wide, narrow = (x.shape[1],) + x_size, (out_shape[1],) + out_size
-    return [x.shape[0], *wide, *narrow, *kernel, *as2(stride), *zero2(padding),
-            *as2(dilation), groups]
+    return [x.shape[0], *wide, *narrow, *kernel, *_as3(stride, 1), *_as3(padding, 0),
+            *_as3(dilation, 1), groups]
 
 
 def _supported(x, weight, out_shape) -> bool:
-    return weight.ndim in (3, 4) and x.shape[1] > 0 and out_shape[1] > 0 \
+    return weight.ndim in (3, 4, 5) and x.shape[1] > 0 and out_shape[1] > 0 \
         and all(n > 0 for n in out_shape)
 
 
@@ -94,14 +102,39 @@ _SCRATCH = threading.local()
 def _workspace(lib, suffix, geometry_pointer, dtype):
     """The kernels' scratch memory, kept per Python thread and dtype between calls (a fresh
     one costs page faults on every call)."""
-    per = getattr(lib, f"torsh_conv_workspace_{suffix}")(geometry_pointer)
+    per = getattr(lib, f"torsh_conv3_workspace_{suffix}")(geometry_pointer)
     count = max(per, 1) * max(lib.torsh_get_num_threads(), 1)
     kept = getattr(_SCRATCH, suffix, None)
     if kept is None or kept.size < count:
-        kept = np.empty(count, dtype=dtype.numpy)
+        kept = np.empty(count, dtype=dtype)
         if count <= _SCRATCH_LIMIT:
             setattr(_SCRATCH, suffix, kept)
     return kept
+
+
+def _wrapping(ffi, call, tensor):
+    """A pointer to the tensor's elements widened to int64, as uint64 (wrapping products)."""
+    array = np.ascontiguousarray(dense(tensor), dtype=np.int64).view(np.uint64)
+    pointer = ffi.from_buffer("uint64_t[]", array)
+    call.keep += [array, pointer]
+    return pointer
+
+
+def _integer_forward(ffi, lib, inputs, out, geometry, transposed):
+    """An integer convolution: int64 products modulo 2^64, narrowed (wrapping) to the dtype."""
+    call = Buffers(ffi)
+    geometry = call.int64s(geometry)
+    x, weight = inputs[0], inputs[1]
+    bias = _wrapping(ffi, call, inputs[2]) if len(inputs) == 3 else ffi.NULL
+    data = out._storage.data[:out.numel()]
+    result = data if data.dtype == np.int64 else np.empty(out.numel(), dtype=np.int64)
+    work = ffi.from_buffer("uint64_t[]", _workspace(lib, "u64", geometry, np.uint64))
+    function = "torsh_conv3_wide_u64" if transposed else "torsh_conv3_narrow_u64"
+    getattr(lib, function)(geometry, _wrapping(ffi, call, x), _wrapping(ffi, call, weight),
+                           bias, ffi.from_buffer("uint64_t[]", result.view(np.uint64)), work)
+    if result is not data:
+        data[:] = result.astype(data.dtype)        # numpy's cast wraps, as C's does
+    return out
 
 
 def _forward(ffi, lib, inputs, outs, stride, padding, dilation, transposed, output_padding,
@@ -109,19 +142,22 @@ def _forward(ffi, lib, inputs, outs, stride, padding, dilation, transposed, outp
     spec = outs[0]
     suffix = suffix_of(*inputs)
     x, weight = inputs[0], inputs[1]
-    if suffix is None or weight.ndim not in (3, 4):
+    integer = x.dtype.name in _INTEGERS and all(t.dtype is x.dtype for t in inputs)
+    if suffix is None and not integer or weight.ndim not in (3, 4, 5):
         return NotImplemented
     out = empty(spec.shape, spec.dtype)
     if out.numel() == 0:
         return out
     if not _supported(x, weight, spec.shape):
         return NotImplemented
+    geometry = _geometry(x, weight, spec.shape, stride, padding, dilation, transposed, groups)
+    if integer:
+        return _integer_forward(ffi, lib, inputs, out, geometry, transposed)
     call = Buffers(ffi)
-    geometry = call.int64s(_geometry(x, weight, spec.shape, stride, padding, dilation,
-                                     transposed, groups))
+    geometry = call.int64s(geometry)
     bias = call.of(dense(inputs[2])) if len(inputs) == 3 else ffi.NULL
-    work = call.of(_workspace(lib, suffix, geometry, spec.dtype))
-    function = "torsh_conv_wide" if transposed else "torsh_conv_narrow"
+    work = call.of(_workspace(lib, suffix, geometry, spec.dtype.numpy))
+    function = "torsh_conv3_wide" if transposed else "torsh_conv3_narrow"
     getattr(lib, f"{function}_{suffix}")(geometry, call.of(dense(x)), call.of(dense(weight)),
                                          bias, call.tensor(out), work)
     return out
@@ -137,12 +173,12 @@ def _backward(ffi, lib, ctx, grad):
     call = Buffers(ffi)
     geometry = call.int64s(_geometry(x, weight, grad.shape, ctx.stride, ctx.padding,
                                      ctx.dilation, ctx.transposed, ctx.groups))
-    work = call.of(_workspace(lib, suffix, geometry, grad.dtype))
+    work = call.of(_workspace(lib, suffix, geometry, grad.dtype.numpy))
     g, xs = call.of(dense(grad)), call.of(dense(x))
     grads = []
     if needs[0]:
         grad_x = empty(tuple(x.shape), x.dtype)
-        function = "torsh_conv_narrow" if ctx.transposed else "torsh_conv_wide"
+        function = "torsh_conv3_narrow" if ctx.transposed else "torsh_conv3_wide"
         getattr(lib, f"{function}_{suffix}")(geometry, g, call.of(dense(weight)), ffi.NULL,
                                              call.tensor(grad_x), work)
         grads.append(grad_x)
@@ -151,8 +187,8 @@ def _backward(ffi, lib, ctx, grad):
     if needs[1]:
         grad_w = empty(tuple(weight.shape), weight.dtype)
         wide, narrow = (g, xs) if ctx.transposed else (xs, g)
-        getattr(lib, f"torsh_conv_weight_grad_{suffix}")(geometry, wide, narrow,
-                                                        call.tensor(grad_w), work)
+        getattr(lib, f"torsh_conv3_weight_grad_{suffix}")(geometry, wide, narrow,
+                                                         call.tensor(grad_w), work)
         grads.append(grad_w)
     else:
         grads.append(None)
@@ -170,8 +206,9 @@ def _backward(ffi, lib, ctx, grad):
 # ------------------------------------------------------------ im2col / col2im
 
 def _fold_geometry(planes_shape, blocks, kernel_size, dilation, padding, stride) -> list:
-    """Geometry of one plane: wide = the image (H, W), narrow = the blocks."""
-    return [0, 1, *planes_shape, 1, *blocks, *kernel_size, *stride, *padding, *dilation, 1]
+    """Geometry of one plane: wide = the image (H, W), narrow = the blocks (depth 1)."""
+    return [0, 1, 1, *planes_shape, 1, 1, *blocks, 1, *kernel_size, 1, *stride, 0, *padding,
+            1, *dilation, 1]
 
 
 def _im2col(ffi, lib, inputs, outs, kernel_size, dilation, padding, stride):
@@ -187,7 +224,7 @@ def _im2col(ffi, lib, inputs, outs, kernel_size, dilation, padding, stride):
     call = Buffers(ffi)
     geometry = call.int64s(_fold_geometry(x.shape[2:], blocks, kernel_size, dilation, padding,
                                           stride))
-    getattr(lib, f"torsh_im2col_{suffix}")(geometry, x.shape[0] * x.shape[1],
+    getattr(lib, f"torsh_im2col3_{suffix}")(geometry, x.shape[0] * x.shape[1],
                                            call.of(dense(x)), call.tensor(out))
     return out
 
@@ -208,7 +245,7 @@ def _col2im(ffi, lib, inputs, outs, output_size, kernel_size, dilation, padding,
     call = Buffers(ffi)
     geometry = call.int64s(_fold_geometry(output_size, blocks, kernel_size, dilation, padding,
                                           stride))
-    getattr(lib, f"torsh_col2im_{suffix}")(geometry, spec.shape[0] * spec.shape[1],
+    getattr(lib, f"torsh_col2im3_{suffix}")(geometry, spec.shape[0] * spec.shape[1],
                                            call.of(dense(cols)), call.tensor(out))
     return out
 

@@ -1,6 +1,7 @@
-"""Poolings on the C kernels (kernels/c/pool.c), float32 and float64, 1-D and 2-D:
+"""Poolings on the C kernels (kernels/c/pool.c), float32 and float64, 1-D, 2-D and 3-D:
 max_pool, adaptive_max_pool, take_pooled, max_pool_backward, max_unpool, avg_pool(+backward)
-and adaptive_avg_pool(+backward). 3-D poolings and other dtypes decline.
+and adaptive_avg_pool(+backward); max_pool also for int8/16/32/64 and uint8 (exact), avg_pool
+for int64 (exact sums, the quotient truncated toward zero). Other dtypes decline.
 
 Python computes each pooled dim's windows as small tables (first and end tap of every window,
 PyTorch's index for an empty window, divisors, and for the adjoints the windows reading each
@@ -30,10 +31,20 @@ def _prod(values) -> int:
     return out
 
 
-def _as2(values, fill) -> tuple:
-    """A 1-D pooling's per-dim values as 2-D ones (height 1)."""
+def _as3(values, fill) -> tuple:
+    """A 1-D or 2-D pooling's per-dim values as 3-D ones (unit leading dims)."""
     values = tuple(values)
-    return (fill,) + values if len(values) == 1 else values
+    return (fill,) * (3 - len(values)) + values
+
+
+def _as3_tables(per_dim, fill) -> list:
+    """Per-dim tables of 1 or 2 dims led by those of unit dims (one window: `fill`)."""
+    per_dim = list(per_dim)
+    return [fill] * (3 - len(per_dim)) + per_dim
+
+
+_MAX_SUFFIX = {"float32": "f32", "float64": "f64", "int8": "i8", "int16": "i16",
+               "int32": "i32", "int64": "i64", "uint8": "u8"}
 
 
 def _lo_hi(taps) -> tuple:
@@ -61,34 +72,31 @@ def _lead_and_plane(shape, d) -> tuple:
 # ------------------------------------------------------------ max
 
 def _max(ffi, lib, x, specs, per_dim_taps, per_dim_firsts, steps, row=(0, 0, 0)):
-    """Run torsh_pool_max over the windows of 1 or 2 dims (row: the last dim's kernel,
+    """Run torsh_pool3_max over the windows of 1, 2 or 3 dims (row: the last dim's kernel,
     stride and padding when its windows are uniform, else zeros)."""
     d = len(per_dim_taps)
     values, indices = empty(specs[0].shape, specs[0].dtype), empty(specs[1].shape, specs[1].dtype)
     if values.numel() == 0:
         return values, indices
-    suffix = suffix_of(x)
-    spatial = _as2(x.shape[-d:], 1)
-    out_size = _as2(specs[0].shape[-d:], 1)
-    if d == 1:
-        per_dim_taps = [[[0]]] + list(per_dim_taps)
-        per_dim_firsts = [[0]] + list(per_dim_firsts)
+    suffix = _MAX_SUFFIX[x.dtype.name]
+    if not x.dtype.is_floating_point and any(not t for dim in per_dim_taps for t in dim):
+        return NotImplemented          # an empty window's -inf has no integer value
     tables = []
-    for taps, firsts in zip(per_dim_taps, per_dim_firsts):
+    for taps, firsts in zip(_as3_tables(per_dim_taps, [[0]]), _as3_tables(per_dim_firsts, [0])):
         lo, hi = _lo_hi(taps)
         tables += lo + hi + list(firsts)
     call = Buffers(ffi)
-    planes = _prod(x.shape[:-d])
-    getattr(lib, f"torsh_pool_max_{suffix}")(
-        planes, call.int64s([*spatial, *out_size, *_as2(steps, 1), *row]),
-        call.int64s(tables),
-        call.of(dense(x)), call.tensor(values), call.tensor(indices))
+    getattr(lib, f"torsh_pool3_max_{suffix}")(
+        _prod(x.shape[:-d]),
+        call.int64s([*_as3(x.shape[-d:], 1), *_as3(specs[0].shape[-d:], 1), *_as3(steps, 1),
+                     *row]),
+        call.int64s(tables), call.of(dense(x)), call.tensor(values), call.tensor(indices))
     return values, indices
 
 
 def _max_pool(ffi, lib, inputs, outs, kernel_size, stride, padding, dilation, ceil_mode):
     x = inputs[0]
-    if suffix_of(x) is None or len(kernel_size) > 2:
+    if x.dtype.name not in _MAX_SUFFIX or len(kernel_size) > 3:
         return NotImplemented
     spatial = tuple(x.shape[-len(kernel_size):])
     sizes, taps = _windows().pool_geometry(spatial, kernel_size, stride, padding, dilation,
@@ -100,7 +108,7 @@ def _max_pool(ffi, lib, inputs, outs, kernel_size, stride, padding, dilation, ce
 
 def _adaptive_max(ffi, lib, inputs, outs, output_size):
     x = inputs[0]
-    if suffix_of(x) is None or len(output_size) > 2:
+    if suffix_of(x) is None or len(output_size) > 3:
         return NotImplemented
     spatial = tuple(x.shape[-len(output_size):])
     taps = [_windows().adaptive_taps(n, o) for n, o in zip(spatial, output_size)]
@@ -122,7 +130,7 @@ def _indices_ok(indices, low_only: bool, plane: int) -> bool:
 def _take(ffi, lib, inputs, outs, dims):
     x, indices = inputs
     spec = outs[0]
-    if suffix_of(x) is None or indices.dtype.name != "int64" or dims > 2:
+    if suffix_of(x) is None or indices.dtype.name != "int64" or dims > 3:
         return NotImplemented
     out = empty(spec.shape, spec.dtype)
     planes, plane = _lead_and_plane(x.shape, dims)
@@ -151,7 +159,7 @@ def _scatter(ffi, lib, values, indices, spec, d, accumulate):
 
 def _max_pool_backward(ffi, lib, inputs, outs, input_size):
     g, indices = inputs
-    if suffix_of(g) is None or indices.dtype.name != "int64" or len(input_size) > 2:
+    if suffix_of(g) is None or indices.dtype.name != "int64" or len(input_size) > 3:
         return NotImplemented
     plane = _prod(input_size)
     if not _indices_ok(indices, True, plane):
@@ -161,7 +169,7 @@ def _max_pool_backward(ffi, lib, inputs, outs, input_size):
 
 def _max_unpool(ffi, lib, inputs, outs, output_size):
     x, indices = inputs
-    if suffix_of(x) is None or indices.dtype.name != "int64" or len(output_size) > 2:
+    if suffix_of(x) is None or indices.dtype.name != "int64" or len(output_size) > 3:
         return NotImplemented
     if not _indices_ok(indices, False, _prod(output_size)):
         return NotImplemented          # the reference raises PyTorch's error
@@ -175,17 +183,15 @@ def _mean(ffi, lib, x, spec, per_dim_taps, divisors, override):
     out = empty(spec.shape, spec.dtype)
     if out.numel() == 0:
         return out
-    if d == 1:
-        per_dim_taps, divisors = [[[0]]] + list(per_dim_taps), [[1]] + list(divisors)
     tables = []
-    for taps in per_dim_taps:
+    for taps in _as3_tables(per_dim_taps, [[0]]):
         lo, hi = _lo_hi(taps)
         tables += lo + hi
     call = Buffers(ffi)
-    sizes = [*_as2(x.shape[-d:], 1), *_as2(spec.shape[-d:], 1), 1, 1]
-    getattr(lib, f"torsh_pool_mean_{suffix_of(x)}")(
+    sizes = [*_as3(x.shape[-d:], 1), *_as3(spec.shape[-d:], 1)]
+    getattr(lib, f"torsh_pool3_mean_{suffix_of(x) or 'i64'}")(
         _prod(x.shape[:-d]), call.int64s(sizes), call.int64s(tables),
-        call.of(np.array([float(v) for dim in divisors for v in dim] or [1.0])),
+        call.of(np.array([float(v) for dim in _as3_tables(divisors, [1]) for v in dim])),
         float(override or 0), call.of(dense(x)), call.tensor(out))
     return out
 
@@ -198,20 +204,18 @@ def _mean_backward(ffi, lib, g, spec, input_size, per_dim_taps, divisors, overri
     if g.numel() == 0:
         out._storage.data[:] = 0
         return out
-    input_size = tuple(input_size)
-    if d == 1:
-        per_dim_taps, divisors = [[[0]]] + list(per_dim_taps), [[1]] + list(divisors)
+    input_size = _as3(input_size, 1)
     tables = []
-    for taps, n in zip(per_dim_taps, _as2(input_size, 1)):
+    for taps, n in zip(_as3_tables(per_dim_taps, [[0]]), input_size):
         first, end = _readers(taps, n)
         tables += first + end
     call = Buffers(ffi)
-    sizes = [*_as2(input_size, 1), *_as2(g.shape[-d:], 1), 1, 1]
-    getattr(lib, f"torsh_pool_mean_backward_{suffix_of(g)}")(
+    sizes = [*input_size, *_as3(g.shape[-d:], 1)]
+    getattr(lib, f"torsh_pool3_mean_backward_{suffix_of(g)}")(
         _prod(g.shape[:-d]), call.int64s(sizes), call.int64s(tables),
-        call.of(np.array([float(v) for dim in divisors for v in dim] or [1.0])),
+        call.of(np.array([float(v) for dim in _as3_tables(divisors, [1]) for v in dim])),
         float(override or 0), call.of(dense(g)), call.tensor(out),
-        call.of(np.empty(max(_prod(sizes[2:4]), 1) * max(lib.torsh_get_num_threads(), 1))))
+        call.of(np.empty(max(_prod(sizes[3:]), 1) * max(lib.torsh_get_num_threads(), 1))))
     return out
 
 
@@ -230,17 +234,21 @@ def _avg_windows(spatial, kernel_size, stride, padding, ceil_mode, count_include
 def _avg_pool(ffi, lib, inputs, outs, kernel_size, stride, padding, ceil_mode,
               count_include_pad, divisor_override):
     x = inputs[0]
-    if suffix_of(x) is None or len(kernel_size) > 2:
+    integer = x.dtype.name == "int64"
+    if suffix_of(x) is None and not integer or len(kernel_size) > 3:
         return NotImplemented
     taps, divisors = _avg_windows(tuple(x.shape[-len(kernel_size):]), kernel_size, stride,
                                   padding, ceil_mode, count_include_pad)
+    if integer and ((divisor_override or 1) < 0 or not divisor_override and
+                    any(v <= 0 for dim in divisors for v in dim)):
+        return NotImplemented          # Python's floor division by a negative divisor, or 0
     return _mean(ffi, lib, x, outs[0], taps, divisors, divisor_override)
 
 
 def _avg_pool_backward(ffi, lib, inputs, outs, input_size, kernel_size, stride, padding,
                        ceil_mode, count_include_pad, divisor_override):
     g = inputs[0]
-    if suffix_of(g) is None or len(kernel_size) > 2:
+    if suffix_of(g) is None or len(kernel_size) > 3:
         return NotImplemented
     taps, divisors = _avg_windows(tuple(input_size), kernel_size, stride, padding, ceil_mode,
                                   count_include_pad)
@@ -254,7 +262,7 @@ def _adaptive_windows(spatial, output_size):
 
 def _adaptive_avg(ffi, lib, inputs, outs, output_size):
     x = inputs[0]
-    if suffix_of(x) is None or len(output_size) > 2:
+    if suffix_of(x) is None or len(output_size) > 3:
         return NotImplemented
     taps, divisors = _adaptive_windows(tuple(x.shape[-len(output_size):]), output_size)
     return _mean(ffi, lib, x, outs[0], taps, divisors, None)
@@ -262,7 +270,7 @@ def _adaptive_avg(ffi, lib, inputs, outs, output_size):
 
 def _adaptive_avg_backward(ffi, lib, inputs, outs, input_size):
     g = inputs[0]
-    if suffix_of(g) is None or len(input_size) > 2:
+    if suffix_of(g) is None or len(input_size) > 3:
         return NotImplemented
     taps, divisors = _adaptive_windows(tuple(input_size), tuple(g.shape[-len(input_size):]))
     return _mean_backward(ffi, lib, g, outs[0], input_size, taps, divisors, None)
