@@ -15,26 +15,12 @@ from torsh import backends
 from torsh.backends import C_BACKEND
 
 from checks import check_all_grads, close, same
+import c_checks
 
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
+variant = c_checks.variant          # the fixture: the loaded build and the portable one
 NAN, INF = math.nan, math.inf
-
-
-@pytest.fixture(scope="module", params=["c", "c-portable"])
-def variant(request):
-    """The backend to test: the loaded build, and the portable C build."""
-    if request.param == "c":
-        yield "c"
-        return
-    from torsh.backends.c import CBackend
-    portable = CBackend("portable")
-    if not portable.is_available():
-        pytest.skip(portable.unavailable_reason())
-    portable.name = "c-portable"
-    backends.register(portable)
-    yield "c-portable"
-    backends._BACKENDS.pop("c-portable", None)
 
 
 def loss_and_grad(backend, x, target, **kwargs):

@@ -16,51 +16,12 @@ import torsh.nn.functional as F
 from torsh.backends import C_BACKEND
 from torsh.nn.functional.conv import convolution
 
+from c_checks import assert_same, both, data, with_grads
+
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAN, INF = float("nan"), float("inf")
-
-
-def both(fn):
-    """(fn() on the C backend, fn() on the reference, the ops C served natively)."""
-    with torsh.backends.trace() as seen, torsh.backends.using("c"):
-        fast = fn()
-    with torsh.backends.using("reference"):
-        slow = fn()
-    native = {op for op, backend, path in seen.calls if backend == "c" and path == "native"}
-    return fast, slow, native
-
-
-def assert_same(fast, slow, tol=1e-5):
-    fast = fast if isinstance(fast, (tuple, list)) else (fast,)
-    slow = slow if isinstance(slow, (tuple, list)) else (slow,)
-    assert len(fast) == len(slow)
-    for a, b in zip(fast, slow):
-        if a is None or b is None:
-            assert a is None and b is None
-            continue
-        assert tuple(a.shape) == tuple(b.shape) and a.dtype == b.dtype
-        a, b = a.detach().numpy(), b.detach().numpy()
-        if a.dtype.kind in "iu":
-            np.testing.assert_array_equal(a, b)
-        else:
-            np.testing.assert_allclose(a, b, rtol=tol, atol=tol, equal_nan=True)
-
-
-def data(*shape, dtype=torsh.float64, seed=0, grad=True):
-    values = np.random.RandomState(seed).randn(*shape)
-    return torsh.tensor(values, dtype=dtype, requires_grad=grad)
-
-
-def with_grads(fn, inputs, seed=1):
-    """fn(*inputs) and the gradients of every input for a fixed output gradient."""
-    def run():
-        out = fn(*inputs)
-        g = torsh.tensor(np.random.RandomState(seed).randn(*out.shape), dtype=out.dtype)
-        wanted = [t for t in inputs if t is not None and t.requires_grad]
-        return (out,) + torsh.autograd.grad(out, wanted, g, allow_unused=True)
-    return run
 
 
 # ------------------------------------------------------------ convolution

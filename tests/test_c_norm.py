@@ -5,6 +5,7 @@ long enough for the vectorised and threaded paths. The whole file runs again on 
 build (a subprocess).
 
 Skipped, with the reason, where the library is not built."""
+import math
 import os
 import subprocess
 import sys
@@ -137,6 +138,38 @@ def test_long_rows_take_the_vectorised_threaded_path(dtype, size, offset):
     np.testing.assert_allclose(leaves[0].grad.numpy(), dx, **limit)
     np.testing.assert_allclose(leaves[1].grad.numpy(), xhat.sum(0), **limit)
     np.testing.assert_allclose(leaves[2].grad.numpy(), np.full(size, rows), rtol=1e-6)
+
+
+def test_long_row_backward_special_rows_and_grouped_weights():
+    """The float32 vector backward next to rows it leaves to the double path (NaN, inf,
+    huge values) in one call; rms_norm; group norm with one value per channel (rows of
+    `chans` values, group r % G's weights), rows with a tail past the vector loops."""
+    rng = np.random.default_rng(5)
+    xs = rng.standard_normal((6, 75)) + 3.0
+    xs[1, 10] = np.nan
+    xs[2, 5] = np.inf
+    xs[3] *= 1e31
+    xs[4] = (xs[4] - 3.0) * 1e20                   # squares past float32's range
+    x = torsh.from_numpy(xs).to(torsh.float32)
+    w, b = (torsh.from_numpy(rng.standard_normal(75)).to(torsh.float32) for _ in range(2))
+    agree(grads(lambda x, w, b: F.layer_norm(x, (75,), w, b), x, w, b), torsh.float32,
+          ("layer_norm", "layer_norm_backward"))
+    clean = x[[0, 5]]
+    agree(grads(lambda x, w: F.rms_norm(x, (75,), w), clean, w), torsh.float32,
+          ("rms_norm", "layer_norm_backward"))
+    agree(grads(lambda x: F.layer_norm(x, (75,)), clean), torsh.float32)
+    channels = torsh.from_numpy(rng.standard_normal((5, 144))).to(torsh.float32)
+    gw, gb = (torsh.from_numpy(rng.standard_normal(144)).to(torsh.float32) for _ in range(2))
+    agree(grads(lambda x, w, b: F.group_norm(x, 3, w, b), channels, gw, gb), torsh.float32,
+          ("group_norm", "group_norm_backward"))
+
+
+def test_zero_rows_give_positive_zeros_without_bias():
+    """y = (x - mean) rstd w + b adds b = 0 when there is no bias: -0.0 comes out as 0.0."""
+    for size in (5, 9, 41):
+        x = torsh.tensor([[-0.0, 0.0] * (size // 2) + [-0.0]])
+        y = F.layer_norm(x, (size,)).tolist()[0]
+        assert y == [0.0] * size and all(math.copysign(1, v) == 1 for v in y)
 
 
 # ------------------------------------------------------------ batch norm

@@ -15,23 +15,12 @@ from torsh import backends
 from torsh.autograd.gradcheck import gradcheck, gradgradcheck
 from torsh.backends import C_BACKEND
 
+import c_checks
+
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
+variant = c_checks.variant          # the fixture: the loaded build and the portable one
 NAN, INF = math.nan, math.inf
-
-
-@pytest.fixture(scope="module", params=["c", "c-portable"])
-def variant(request):
-    """The backend name to test: the loaded build, and the portable C build."""
-    if request.param == "c":
-        yield "c"
-        return
-    from torsh.backends.c import CBackend
-    portable = CBackend("portable")
-    portable.name = "c-portable"
-    backends.register(portable)
-    yield "c-portable"
-    backends._BACKENDS.pop("c-portable", None)
 
 
 def values(t):
@@ -260,3 +249,52 @@ def test_half_precision_runs_on_the_float32_kernels():
     calls = native(lambda: (half.sum(), F.softmax(half, 0)))
     assert ("sum", "native") in calls and ("to_dtype", "native") in calls     # widened
     assert torsh.tensor([1, 2, 3], dtype=torsh.int32).cumsum(0).tolist() == [1, 3, 6]
+
+
+@pytest.mark.parametrize("dtype", [torsh.float32, torsh.float64])
+def test_long_contiguous_lanes_keep_special_values(variant, dtype):
+    """The one-lane-per-output path (sum/mean/amax/amin along a contiguous last dim, kept
+    dims merged or not) and the column sums (over dim 0, 4 rows at a time and a tail): NaN
+    anywhere, inf, all -0.0, zeros mixing signs (the first zero's sign), rows longer than
+    the vector loops with a tail."""
+    rng = np.random.default_rng(3)
+    rows = rng.standard_normal((6, 333))
+    rows[1, 200] = NAN
+    rows[2] = 0.0
+    rows[2, 3] = rows[2, 7] = -0.0
+    rows[3] = -0.0
+    rows[4, 100] = INF
+    rows[5, 332] = -INF
+    x = torsh.tensor(rows.tolist(), dtype=dtype)
+    for fn in (lambda t: t.sum(-1), lambda t: t.mean(-1), lambda t: t.amax(-1),
+               lambda t: t.amin(-1), lambda t: t.max(-1)[0], lambda t: t.min(-1)[1],
+               lambda t: t.reshape(6, 9, 37).amax(-1),
+               lambda t: t.reshape(6, 9, 37)[:, 1:].sum(-1),
+               lambda t: t[:, 1:].amin(-1, keepdim=True), lambda t: t.sum(0),
+               lambda t: t[1:].mean(0), lambda t: t.var(0)):
+        agree(variant, lambda: fn(x))
+    with backends.using(variant):
+        assert [math.copysign(1, v) for v in x[2:4].amax(-1).tolist()] == [1.0, -1.0]
+        assert [math.copysign(1, v) for v in x[2:4].amin(-1).tolist()] == [1.0, -1.0]
+
+
+@pytest.mark.parametrize("fn", [F.softmax, F.log_softmax])
+def test_softmax_long_rows_with_special_values(variant, fn):
+    """The vectorised e^x on rows past its loops: a wide range (down to underflow), -inf
+    entries (exactly 0 out), a NaN row, against the reference."""
+    rng = np.random.default_rng(4)
+    rows = rng.standard_normal((4, 203)) * 40
+    rows[1, :50] = -INF
+    rows[2, 9] = NAN
+    rows[3, 0] = 200.0
+    x = torsh.tensor(rows.tolist(), dtype=torsh.float32)
+    agree(variant, lambda: fn(x, 1), rtol=2e-5)
+    with backends.using(variant):
+        assert F.softmax(x, 1)[1, :50].tolist() == [0.0] * 50
+        leaf = x[[0, 1, 3]].detach().requires_grad_(True)
+        fn(leaf, 1).backward(torsh.linspace(-1, 1, 3 * 203).reshape(3, 203))
+        fast = leaf.grad
+    with backends.using("reference"):
+        leaf = x[[0, 1, 3]].detach().requires_grad_(True)
+        fn(leaf, 1).backward(torsh.linspace(-1, 1, 3 * 203).reshape(3, 203))
+    np.testing.assert_allclose(values(fast), values(leaf.grad), rtol=1e-4, atol=1e-5)

@@ -15,9 +15,11 @@ from torsh.backends import C_BACKEND
 from torsh.ops import _scalar
 
 from checks import check_grads, same
+import c_checks
 
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
+variant = c_checks.variant          # the fixture: the loaded build and the portable one
 NAN, INF = math.nan, math.inf
 NAMES = ("lgamma", "digamma", "erfinv")
 # the poles, signed zeros, infinities and NaN of each function, and ordinary values
@@ -29,22 +31,6 @@ SPECIAL = {
     "erfinv": [0.0, -0.0, 1.0, -1.0, 1.0000001, -1.5, 0.5, -0.3, 0.999, -0.9999999, 1e-300,
                0.9999999999999999, -0.9999999999999999, INF, -INF, NAN, 0.1, 0.97],
 }
-
-
-@pytest.fixture(scope="module", params=["c", "c-portable"])
-def variant(request):
-    """The backend to test: the loaded build, and the portable C build."""
-    if request.param == "c":
-        yield "c"
-        return
-    from torsh.backends.c import CBackend
-    portable = CBackend("portable")
-    if not portable.is_available():
-        pytest.skip(portable.unavailable_reason())
-    portable.name = "c-portable"
-    backends.register(portable)
-    yield "c-portable"
-    backends._BACKENDS.pop("c-portable", None)
 
 
 def on(backend, fn):

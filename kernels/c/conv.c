@@ -46,18 +46,9 @@
 #define G_DW TORSH_CONV_DW
 #define G_GROUPS TORSH_CONV_GROUPS
 
-/* for (int64_t I = 0; I < N; I++) BODY, images handed out one at a time across threads when
-   PARALLEL is true (their cost may differ when the machine is shared), else without OpenMP */
-#define CONV_FOR(I, N, PARALLEL, ...)                                                          \
-    do {                                                                                       \
-        const int64_t conv_for_n_ = (N);                                                       \
-        if (PARALLEL) {                                                                        \
-            _Pragma("omp parallel for schedule(dynamic, 1)")                                   \
-            for (int64_t I = 0; I < conv_for_n_; I++) { __VA_ARGS__ }                          \
-        } else {                                                                               \
-            for (int64_t I = 0; I < conv_for_n_; I++) { __VA_ARGS__ }                          \
-        }                                                                                      \
-    } while (0)
+/* Images are handed out one at a time across threads: their cost may differ when the
+   machine is shared. */
+#define CONV_FOR(I, N, PARALLEL, ...) TORSH_FOR_SCHEDULED(dynamic, I, N, PARALLEL, __VA_ARGS__)
 
 #define T float
 #define SUFFIX(name) name##_f32

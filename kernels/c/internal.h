@@ -22,17 +22,21 @@
 
 /* for (int64_t I = 0; I < N; I++) BODY, across threads when PARALLEL is true; otherwise on the
    calling thread without entering OpenMP at all: a parallel region, even one of one thread
-   (`if(0)`), costs about half a microsecond, as much as a whole small op. */
-#define TORSH_FOR(I, N, PARALLEL, ...)                                                         \
+   (`if(0)`), costs about half a microsecond, as much as a whole small op. TORSH_FOR splits
+   the range evenly; TORSH_FOR_SCHEDULED(dynamic, ...) hands out one index at a time (for
+   iterations whose cost varies, or a machine shared with other processes). */
+#define TORSH_PRAGMA(TEXT) _Pragma(#TEXT)
+#define TORSH_FOR_SCHEDULED(SCHEDULE, I, N, PARALLEL, ...)                                     \
     do {                                                                                       \
         const int64_t torsh_for_n_ = (N);                                                      \
         if (PARALLEL) {                                                                        \
-            _Pragma("omp parallel for schedule(static)")                                       \
+            TORSH_PRAGMA(omp parallel for schedule(SCHEDULE))                                  \
             for (int64_t I = 0; I < torsh_for_n_; I++) { __VA_ARGS__ }                         \
         } else {                                                                               \
             for (int64_t I = 0; I < torsh_for_n_; I++) { __VA_ARGS__ }                         \
         }                                                                                      \
     } while (0)
+#define TORSH_FOR(I, N, PARALLEL, ...) TORSH_FOR_SCHEDULED(static, I, N, PARALLEL, __VA_ARGS__)
 
 /* Offset of the first element of row `row` (all dims but the last) for one operand. */
 TORSH_INLINE int64_t torsh_row_offset(int64_t row, int ndim, const int64_t *shape,

@@ -10,15 +10,20 @@
 
    The memory walk: a group is walked in row-major order of the reduced dims, a lane (the
    last reduced dim) at a time. Three schedules:
-   - rows: each output's lane is contiguous (or strided): one fold per output, AVX2 for the
-     hot folds on contiguous lanes; outputs are spread over threads;
+   - rows: each output's lane is contiguous (or strided): one fold per output, AVX2 (SSE
+     vectors on the portable build) for the hot folds on contiguous lanes; outputs are
+     spread over threads; sum/mean/amax/amin of one contiguous reduced dim skip the folds'
+     bookkeeping (lane_*: one vector sum or extreme per output);
    - columns: the last kept dim is contiguous and the reduced one is not (sum over dim 0):
      a block of neighbouring outputs is folded together, one reduced element at a time, so
      the inner loop runs along contiguous memory;
    - split: one output over a large group (sum of everything): the group is cut into one
-     range per thread and the partial folds are combined in order. */
+     range per thread and the partial folds are combined in order.
+   Threads only for large work: small calls never enter OpenMP (TORSH_FOR). */
 #include "internal.h"
 #include "torsh_reduce.h"
+
+#include <string.h>
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -49,6 +54,13 @@ TORSH_INLINE int64_t reduced_offset(const rspace *r, int64_t lin) {
            r->strides[r->nr - 1];
 }
 
+/* Offset of kept output o (row-major over the kept dims). */
+TORSH_INLINE int64_t kept_offset(int64_t o, int nk, const int64_t *kshape,
+                                 const int64_t *kstrides) {
+    return torsh_row_offset(o / kshape[nk - 1], nk, kshape, kstrides) +
+           (o % kshape[nk - 1]) * kstrides[nk - 1];
+}
+
 static double identity(int kind) {
     switch (kind) {
     case F_PROD: case F_ALL: return 1.0;
@@ -73,6 +85,40 @@ static double combine(int kind, double a, double b) {
     default: return a + b;
     }
 }
+
+/* max (larger = 1) or min of n elements; NaN when any is NaN (an unordered-compare mask is
+   or-ed along). Four accumulators of W lanes; the extremes of the lanes at the end. */
+#define DEFINE_EXTREME(NAME, T, W, VEC, LOAD, CMP, OR, MASK, STORE, SET1, MAXV, MINV)          \
+    static double NAME(const T *x, int64_t n, int larger) {                                    \
+        VEC m0 = SET1(larger ? -INFINITY : INFINITY), m1 = m0, m2 = m0, m3 = m0;               \
+        VEC nan = SET1(0);                                                                     \
+        int64_t j = 0;                                                                         \
+        if (larger) {                                                                          \
+            for (; j + 4 * W <= n; j += 4 * W) {                                               \
+                VEC v0 = LOAD(x + j), v1 = LOAD(x + j + W), v2 = LOAD(x + j + 2 * W);          \
+                VEC v3 = LOAD(x + j + 3 * W);                                                  \
+                nan = OR(nan, OR(CMP(v0, v1, _CMP_UNORD_Q), CMP(v2, v3, _CMP_UNORD_Q)));       \
+                m0 = MAXV(m0, v0); m1 = MAXV(m1, v1); m2 = MAXV(m2, v2); m3 = MAXV(m3, v3);    \
+            }                                                                                  \
+        } else {                                                                               \
+            for (; j + 4 * W <= n; j += 4 * W) {                                               \
+                VEC v0 = LOAD(x + j), v1 = LOAD(x + j + W), v2 = LOAD(x + j + 2 * W);          \
+                VEC v3 = LOAD(x + j + 3 * W);                                                  \
+                nan = OR(nan, OR(CMP(v0, v1, _CMP_UNORD_Q), CMP(v2, v3, _CMP_UNORD_Q)));       \
+                m0 = MINV(m0, v0); m1 = MINV(m1, v1); m2 = MINV(m2, v2); m3 = MINV(m3, v3);    \
+            }                                                                                  \
+        }                                                                                      \
+        if (MASK(nan)) return NAN;                                                                 \
+        VEC m = larger ? MAXV(MAXV(m0, m1), MAXV(m2, m3)) : MINV(MINV(m0, m1), MINV(m2, m3));      \
+        T lanes[W];                                                                                \
+        STORE(lanes, m);                                                                           \
+        double acc = lanes[0];                                                                     \
+        for (int k = 1; k < W; k++)                                                                \
+            acc = larger ? MAX_STEP(acc, (double)lanes[k]) : MIN_STEP(acc, (double)lanes[k]);      \
+        for (; j < n; j++)                                                                     \
+            acc = larger ? MAX_STEP(acc, (double)x[j]) : MIN_STEP(acc, (double)x[j]);          \
+        return acc;                                                                            \
+    }
 
 /* ---------------------------------------------------------------- AVX2 contiguous folds */
 #ifdef REDUCE_AVX2
@@ -117,7 +163,7 @@ TORSH_INLINE __m256d widen_sum(__m256d total, __m256 s) {
         const __m256 vc = _mm256_set1_ps((float)c);                                                \
         const __m256 sign = _mm256_set1_ps(-0.0f);                                                 \
         (void)vc; (void)sign;                                                                      \
-        __m256d total = _mm256_setzero_pd();                                                       \
+        __m256d total = _mm256_setzero_pd(), t1 = total, t2 = total, t3 = total;                  \
         int64_t j = 0;                                                                             \
         for (; j + 128 <= n; j += 128) {                                                           \
             __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, v;                         \
@@ -127,9 +173,11 @@ TORSH_INLINE __m256d widen_sum(__m256d total, __m256 s) {
                 v = _mm256_loadu_ps(x + j + k + 16); s2 = _mm256_add_ps(s2, F);                    \
                 v = _mm256_loadu_ps(x + j + k + 24); s3 = _mm256_add_ps(s3, F);                    \
             }                                                                                      \
-            total = widen_sum(widen_sum(total, s0), s1);                                           \
-            total = widen_sum(widen_sum(total, s2), s3);                                           \
+            /* four independent double sums: no chain of dependent adds */                         \
+            total = widen_sum(total, s0); t1 = widen_sum(t1, s1);                                  \
+            t2 = widen_sum(t2, s2); t3 = widen_sum(t3, s3);                                        \
         }                                                                                          \
+        total = _mm256_add_pd(_mm256_add_pd(total, t1), _mm256_add_pd(t2, t3));                    \
         for (; j + 8 <= n; j += 8) {                                                               \
             __m256 v = _mm256_loadu_ps(x + j);                                                     \
             total = widen_sum(total, F);                                                           \
@@ -170,40 +218,6 @@ DEFINE_SUM_F64(sum_sq_f64_avx2, _mm256_mul_pd(v, v), w * w)
 DEFINE_SUM_F64(sum_sqdev_f64_avx2,
                _mm256_mul_pd(_mm256_sub_pd(v, vc), _mm256_sub_pd(v, vc)), (w - c) * (w - c))
 
-/* max (larger = 1) or min of n elements; NaN when any is NaN (an unordered-compare mask is
-   or-ed along). Four accumulators of W lanes; the extremes of the lanes at the end. */
-#define DEFINE_EXTREME(NAME, T, W, VEC, LOAD, CMP, OR, MASK, STORE, SET1, MAXV, MINV)          \
-    static double NAME(const T *x, int64_t n, int larger) {                                    \
-        VEC m0 = SET1(larger ? -INFINITY : INFINITY), m1 = m0, m2 = m0, m3 = m0;               \
-        VEC nan = SET1(0);                                                                     \
-        int64_t j = 0;                                                                         \
-        if (larger) {                                                                          \
-            for (; j + 4 * W <= n; j += 4 * W) {                                               \
-                VEC v0 = LOAD(x + j), v1 = LOAD(x + j + W), v2 = LOAD(x + j + 2 * W);          \
-                VEC v3 = LOAD(x + j + 3 * W);                                                  \
-                nan = OR(nan, OR(CMP(v0, v1, _CMP_UNORD_Q), CMP(v2, v3, _CMP_UNORD_Q)));       \
-                m0 = MAXV(m0, v0); m1 = MAXV(m1, v1); m2 = MAXV(m2, v2); m3 = MAXV(m3, v3);    \
-            }                                                                                  \
-        } else {                                                                               \
-            for (; j + 4 * W <= n; j += 4 * W) {                                               \
-                VEC v0 = LOAD(x + j), v1 = LOAD(x + j + W), v2 = LOAD(x + j + 2 * W);          \
-                VEC v3 = LOAD(x + j + 3 * W);                                                  \
-                nan = OR(nan, OR(CMP(v0, v1, _CMP_UNORD_Q), CMP(v2, v3, _CMP_UNORD_Q)));       \
-                m0 = MINV(m0, v0); m1 = MINV(m1, v1); m2 = MINV(m2, v2); m3 = MINV(m3, v3);    \
-            }                                                                                  \
-        }                                                                                      \
-        if (MASK(nan)) return NAN;                                                                 \
-        VEC m = larger ? MAXV(MAXV(m0, m1), MAXV(m2, m3)) : MINV(MINV(m0, m1), MINV(m2, m3));      \
-        T lanes[W];                                                                                \
-        STORE(lanes, m);                                                                           \
-        double acc = lanes[0];                                                                     \
-        for (int k = 1; k < W; k++)                                                                \
-            acc = larger ? MAX_STEP(acc, (double)lanes[k]) : MIN_STEP(acc, (double)lanes[k]);      \
-        for (; j < n; j++)                                                                     \
-            acc = larger ? MAX_STEP(acc, (double)x[j]) : MIN_STEP(acc, (double)x[j]);          \
-        return acc;                                                                            \
-    }
-
 DEFINE_EXTREME(extreme_f32_avx2, float, 8, __m256, _mm256_loadu_ps, _mm256_cmp_ps, _mm256_or_ps,
                _mm256_movemask_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_max_ps,
                _mm256_min_ps)
@@ -243,6 +257,103 @@ static int64_t locate_f64_avx2(const double *x, int64_t n, double t) {
         if (nan ? x[j] != x[j] : x[j] == t) return j;
     return -1;
 }
+#endif
+
+#ifndef REDUCE_AVX2
+/* The portable build's contiguous sums and extremes, in GCC vector types of SSE's width: the
+   same walk as the AVX2 ones (a float32 lane adds 4 terms before it is widened). */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+typedef double v2d __attribute__((vector_size(16)));
+typedef int64_t v2l __attribute__((vector_size(16)));
+TORSH_INLINE v4f load_v4f(const float *p) { v4f v; memcpy(&v, p, sizeof v); return v; }
+TORSH_INLINE v2d load_v2d(const double *p) { v2d v; memcpy(&v, p, sizeof v); return v; }
+#define WIDEN_V4F(acc, v)                                                                          \
+    (acc += __builtin_convertvector(__builtin_shufflevector((v), (v), 0, 1), v2d) +                \
+            __builtin_convertvector(__builtin_shufflevector((v), (v), 2, 3), v2d))
+
+static double sum_f32_vec(const float *x, int64_t n) {
+    v2d a0 = {0, 0}, a1 = a0, a2 = a0, a3 = a0;
+    int64_t j = 0;
+    for (; j + 64 <= n; j += 64) {
+        v4f s0 = {0, 0, 0, 0}, s1 = s0, s2 = s0, s3 = s0;
+        for (int k = 0; k < 64; k += 16) {
+            s0 += load_v4f(x + j + k); s1 += load_v4f(x + j + k + 4);
+            s2 += load_v4f(x + j + k + 8); s3 += load_v4f(x + j + k + 12);
+        }
+        WIDEN_V4F(a0, s0); WIDEN_V4F(a1, s1); WIDEN_V4F(a2, s2); WIDEN_V4F(a3, s3);
+    }
+    for (; j + 4 <= n; j += 4) { v4f v = load_v4f(x + j); WIDEN_V4F(a0, v); }
+    v2d t = (a0 + a1) + (a2 + a3);
+    double sum = t[0] + t[1];
+    for (; j < n; j++) sum += x[j];
+    return sum;
+}
+
+static double sum_f64_vec(const double *x, int64_t n) {
+    v2d a0 = {0, 0}, a1 = a0, a2 = a0, a3 = a0;
+    int64_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        a0 += load_v2d(x + j); a1 += load_v2d(x + j + 2);
+        a2 += load_v2d(x + j + 4); a3 += load_v2d(x + j + 6);
+    }
+    v2d t = (a0 + a1) + (a2 + a3);
+    double sum = t[0] + t[1];
+    for (; j < n; j++) sum += x[j];
+    return sum;
+}
+
+/* max (larger) or min of n elements, NaN when one is NaN: lane-wise selects on masks */
+#define SELECT(VT, VI, k, a, b) ((VT)(((VI)(a) & (k)) | ((VI)(b) & ~(k))))
+#define EXTREME_STEPS(VT, VI, W, LOAD, CMP)                                                        \
+    for (; j + 2 * W <= n; j += 2 * W) {                                                           \
+        VT v0 = LOAD(x + j), v1 = LOAD(x + j + W);                                                 \
+        nan |= (v0 != v0) | (v1 != v1);                                                            \
+        m0 = SELECT(VT, VI, v0 CMP m0, v0, m0);                                                    \
+        m1 = SELECT(VT, VI, v1 CMP m1, v1, m1);                                                    \
+    }
+#define DEFINE_EXTREME_VEC(NAME, T, W, VT, VI, LOAD)                                               \
+    static double NAME(const T *x, int64_t n, int larger) {                                        \
+        const T start = larger ? -INFINITY : INFINITY;                                             \
+        VT m0 = (VT){0} + start, m1 = m0;                                                          \
+        VI nan = (VI){0};                                                                          \
+        int64_t j = 0;                                                                             \
+        if (larger) { EXTREME_STEPS(VT, VI, W, LOAD, >) }                                          \
+        else { EXTREME_STEPS(VT, VI, W, LOAD, <) }                                                 \
+        int any_nan = 0;                                                                           \
+        for (int k = 0; k < W; k++) any_nan |= nan[k] != 0;                                        \
+        if (any_nan) return NAN;                                                                   \
+        double acc = start;                                                                        \
+        for (int k = 0; k < W; k++) {                                                              \
+            acc = larger ? MAX_STEP(acc, (double)m0[k]) : MIN_STEP(acc, (double)m0[k]);            \
+            acc = larger ? MAX_STEP(acc, (double)m1[k]) : MIN_STEP(acc, (double)m1[k]);            \
+        }                                                                                          \
+        for (; j < n; j++)                                                                         \
+            acc = larger ? MAX_STEP(acc, (double)x[j]) : MIN_STEP(acc, (double)x[j]);              \
+        return acc;                                                                                \
+    }
+#ifdef __SSE2__
+/* x86-64 always has SSE2: its max/min instructions beat the selects */
+#include <emmintrin.h>
+#define UNORD_PS(a, b, predicate) _mm_cmpunord_ps(a, b)
+#define UNORD_PD(a, b, predicate) _mm_cmpunord_pd(a, b)
+DEFINE_EXTREME(extreme_f32_vec, float, 4, __m128, _mm_loadu_ps, UNORD_PS, _mm_or_ps,
+               _mm_movemask_ps, _mm_storeu_ps, _mm_set1_ps, _mm_max_ps, _mm_min_ps)
+DEFINE_EXTREME(extreme_f64_vec, double, 2, __m128d, _mm_loadu_pd, UNORD_PD, _mm_or_pd,
+               _mm_movemask_pd, _mm_storeu_pd, _mm_set1_pd, _mm_max_pd, _mm_min_pd)
+#else
+DEFINE_EXTREME_VEC(extreme_f32_vec, float, 4, v4f, v4i, load_v4f)
+DEFINE_EXTREME_VEC(extreme_f64_vec, double, 2, v2d, v2l, load_v2d)
+#endif
+#define SUM_CONTIG_f32(x, n) sum_f32_vec(x, n)
+#define SUM_CONTIG_f64(x, n) sum_f64_vec(x, n)
+#define EXTREME_CONTIG_f32(x, n, larger) extreme_f32_vec(x, n, larger)
+#define EXTREME_CONTIG_f64(x, n, larger) extreme_f64_vec(x, n, larger)
+#else
+#define SUM_CONTIG_f32(x, n) sum_f32_avx2(x, n, 0.0)
+#define SUM_CONTIG_f64(x, n) sum_f64_avx2(x, n, 0.0)
+#define EXTREME_CONTIG_f32(x, n, larger) extreme_f32_avx2(x, n, larger)
+#define EXTREME_CONTIG_f64(x, n, larger) extreme_f64_avx2(x, n, larger)
 #endif
 
 #ifdef _OPENMP
@@ -321,8 +432,13 @@ static int64_t locate_f64_avx2(const double *x, int64_t n, double t) {
 #define FAST_LOCATE_f32(x, n, t) return locate_f32_avx2(x, n, (float)t);
 #define FAST_LOCATE_f64(x, n, t) return locate_f64_avx2(x, n, t);
 #else
-#define FAST_LANE_f32(kind, x, n, c, acc)
-#define FAST_LANE_f64(kind, x, n, c, acc)
+#define FAST_VEC(SUF, kind, x, n, acc)                                                             \
+    switch (kind) {                                                                                \
+    case F_SUM: return acc + sum_##SUF##_vec(x, n);                                                \
+    case F_MAX: case F_MIN: return combine(kind, acc, extreme_##SUF##_vec(x, n, kind == F_MAX));   \
+    }
+#define FAST_LANE_f32(kind, x, n, c, acc) FAST_VEC(f32, kind, x, n, acc)
+#define FAST_LANE_f64(kind, x, n, c, acc) FAST_VEC(f64, kind, x, n, acc)
 #define FAST_LOCATE_f32(x, n, t)
 #define FAST_LOCATE_f64(x, n, t)
 #endif
@@ -391,7 +507,14 @@ static int64_t locate_f64_avx2(const double *x, int64_t n, double t) {
         int64_t n = r->shape[r->nr - 1], s = r->strides[r->nr - 1];                                \
         for (int64_t row = 0; n > 0 && row < r->n / n; row++) {                                    \
             const T *lane = x + torsh_row_offset(row, r->nr, r->shape, r->strides);                \
-            for (int64_t k = 0; k < n; k++) {                                                      \
+            int64_t k = 0;                                                                         \
+            if (kind == F_SUM)      /* 4 reduced elements added in T, then into double */          \
+                for (; k + 4 <= n; k += 4) {                                                       \
+                    const T *p0 = lane + k * s, *p1 = p0 + s, *p2 = p1 + s, *p3 = p2 + s;          \
+                    for (int j = 0; j < w; j++)                                                    \
+                        acc[j] += (double)((p0[j] + p1[j]) + (p2[j] + p3[j]));                     \
+                }                                                                                  \
+            for (; k < n; k++) {                                                                   \
                 const T *p = lane + k * s;                                                         \
                 FOLD_COLUMN_BODY(kind, p, w, c, acc)                                               \
             }                                                                                      \
@@ -531,6 +654,30 @@ DEFINE_ARG_COLUMNS(f64, double)
             break;                                                                                 \
         }                                                                                          \
     }                                                                                              \
+    /* sum, mean, amax or amin of the n contiguous elements at x into output o */                  \
+    static void lane_##SUF(int op, const T *x, int64_t n, void *out, int64_t o) {                  \
+        T *values = (T *)out;                                                                      \
+        if (op == TORSH_R_SUM || op == TORSH_R_MEAN) {                                             \
+            double sum = SUM_CONTIG_##SUF(x, n);                                                   \
+            values[o] = (T)(op == TORSH_R_MEAN ? sum / (double)n : sum);                           \
+            return;                                                                                \
+        }                                                                                          \
+        double best = EXTREME_CONTIG_##SUF(x, n, op == TORSH_R_AMAX);                              \
+        int64_t j = 0;                                                                             \
+        if (best == 0)              /* the sign of the first zero, as in the fold schedule */      \
+            while (x[j] != 0) j++;                                                                 \
+        values[o] = best == 0 ? x[j] : (T)best;                                                    \
+    }                                                                                              \
+    /* outputs of task t: w neighbours in the column schedule, else one */                         \
+    static void task_##SUF(int op, const T *x, const rspace *r, int nk, const int64_t *kshape,     \
+                           const int64_t *kstrides, int64_t t, int64_t per_row, int64_t width,     \
+                           double param, void *out) {                                              \
+        int64_t inner = kshape[nk - 1], row = t / per_row, start = (t % per_row) * width;          \
+        int w = (int)min64(width, inner - start);                                                  \
+        const T *base = x + torsh_row_offset(row, nk, kshape, kstrides) + start *                  \
+                        kstrides[nk - 1];                                                          \
+        block_##SUF(op, base, r, w, param, out, row * inner + start, 0);                           \
+    }                                                                                              \
     int torsh_reduce_##SUF(int op, int nk, const int64_t *kshape, const int64_t *kstrides,         \
                            int nr, const int64_t *rshape, const int64_t *rstrides,                 \
                            const T *x, void *out, double param) {                                  \
@@ -546,14 +693,17 @@ DEFINE_ARG_COLUMNS(f64, double)
             block_##SUF(op, x, &r, (int)inner, param, out, 0, big && inner == 1);                  \
             return 0;                                                                              \
         }                                                                                          \
-        _Pragma("omp parallel for schedule(static) if(big)")                                       \
-        for (int64_t t = 0; t < tasks; t++) {                                                      \
-            int64_t row = t / per_row, start = (t % per_row) * width;                              \
-            int w = (int)min64(width, inner - start);                                              \
-            const T *base = x + torsh_row_offset(row, nk, kshape, kstrides) + start *              \
-                            kstrides[nk - 1];                                                      \
-            block_##SUF(op, base, &r, w, param, out, row * inner + start, 0);                      \
+        if (nr == 1 && rstrides[0] == 1 && op <= TORSH_R_AMIN && op != TORSH_R_PROD) {             \
+            /* one contiguous lane per output (sum along the last dim) */                          \
+            if (nk == 1)                                                                           \
+                TORSH_FOR(o, m, big, lane_##SUF(op, x + o * kstrides[0], r.n, out, o););           \
+            else                                                                                   \
+                TORSH_FOR(o, m, big, lane_##SUF(op, x + kept_offset(o, nk, kshape, kstrides),      \
+                                                r.n, out, o););                                    \
+            return 0;                                                                              \
         }                                                                                          \
+        TORSH_FOR(t, tasks, big, task_##SUF(op, x, &r, nk, kshape, kstrides, t, per_row, width,    \
+                                            param, out););                                         \
         return 0;                                                                                  \
     }
 
@@ -601,12 +751,8 @@ DEFINE_FLOAT_REDUCE(f64, double)
         if (op < 0 || op > TORSH_R_ANY || op == TORSH_R_MEAN || nk < 1 || nr < 1) return 1;        \
         rspace r = {nr, rshape, rstrides, torsh_count(nr, rshape)};                                \
         int64_t m = torsh_count(nk, kshape);                                                       \
-        _Pragma("omp parallel for schedule(static) if(m * r.n >= TORSH_PARALLEL_GRAIN)")           \
-        for (int64_t o = 0; o < m; o++) {                                                          \
-            int64_t offset = torsh_row_offset(o / kshape[nk - 1], nk, kshape, kstrides) +          \
-                             (o % kshape[nk - 1]) * kstrides[nk - 1];                              \
-            int_output_##SUF(op, x + offset, &r, out, o);                                          \
-        }                                                                                          \
+        TORSH_FOR(o, m, m * r.n >= TORSH_PARALLEL_GRAIN,                                          \
+                  int_output_##SUF(op, x + kept_offset(o, nk, kshape, kstrides), &r, out, o););    \
         return 0;                                                                                  \
     }
 
@@ -622,23 +768,25 @@ DEFINE_INT_REDUCE(u8, uint8_t)
    running value kept in ACC (double for floats, wrapping uint64 for int64). Rows are
    spread over threads; out is strided as x may be. */
 #define DEFINE_SCAN(SUF, T, ACC)                                                                   \
+    static void scan_row_##SUF(int op, int reverse, int64_t n, T *o, int64_t so, const T *p,       \
+                               int64_t s) {                                                        \
+        ACC acc = op == TORSH_S_CUMPROD ? 1 : 0;                                                   \
+        for (int64_t k = 0; k < n; k++) {                                                          \
+            int64_t j = reverse ? n - 1 - k : k;                                                   \
+            if (op == TORSH_S_CUMPROD) acc *= (ACC)p[j * s];                                       \
+            else acc += (ACC)p[j * s];                                                             \
+            o[j * so] = (T)acc;                                                                    \
+        }                                                                                          \
+    }                                                                                              \
     int torsh_scan_##SUF(int op, int reverse, int ndim, const int64_t *shape, T *out,              \
                          const int64_t *out_strides, const T *x, const int64_t *x_strides) {       \
         if (op < 0 || op > TORSH_S_CUMPROD || ndim < 1) return 1;                                  \
         int64_t n = shape[ndim - 1], s = x_strides[ndim - 1], so = out_strides[ndim - 1];          \
         int64_t rows = torsh_count(ndim - 1, shape);                                               \
-        _Pragma("omp parallel for schedule(static) if(rows * n >= TORSH_PARALLEL_GRAIN)")          \
-        for (int64_t row = 0; row < rows; row++) {                                                 \
-            const T *p = x + torsh_row_offset(row, ndim, shape, x_strides);                        \
-            T *o = out + torsh_row_offset(row, ndim, shape, out_strides);                          \
-            ACC acc = op == TORSH_S_CUMPROD ? 1 : 0;                                               \
-            for (int64_t k = 0; k < n; k++) {                                                      \
-                int64_t j = reverse ? n - 1 - k : k;                                               \
-                if (op == TORSH_S_CUMPROD) acc *= (ACC)p[j * s];                                   \
-                else acc += (ACC)p[j * s];                                                         \
-                o[j * so] = (T)acc;                                                                \
-            }                                                                                      \
-        }                                                                                          \
+        TORSH_FOR(row, rows, rows * n >= TORSH_PARALLEL_GRAIN,                                    \
+                  scan_row_##SUF(op, reverse, n, out + torsh_row_offset(row, ndim, shape,          \
+                                                                        out_strides), so,          \
+                                 x + torsh_row_offset(row, ndim, shape, x_strides), s););          \
         return 0;                                                                                  \
     }
 

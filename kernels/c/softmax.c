@@ -4,8 +4,9 @@
    three passes over it: the max m (and whether a NaN is there), then e^(x - m) summed (and
    stored, for softmax), then the scaling. A lane of a row-major tensor is contiguous and its
    later passes read L1, so memory is read once and written once. float32 lanes that are
-   contiguous use AVX2 with a vectorised e^x (2^k times a polynomial, < 2e-7 relative);
-   other lanes, the portable build and float64 use libm, summing in double. */
+   contiguous use a vectorised e^x (2^k times a polynomial, < 2.4e-7 relative): AVX2, or
+   on the portable build GCC vectors of SSE's width; other lanes and float64 use libm,
+   summing in double. Lanes go to threads only for large work (TORSH_FOR). */
 #include "internal.h"
 #include "torsh_softmax.h"
 
@@ -18,22 +19,22 @@
 #define LANES_PARALLEL(rows, n) ((rows) > 1 && (rows) * (n) >= TORSH_PARALLEL_GRAIN)
 
 #ifdef SOFTMAX_AVX2
-/* e^x for x <= 0 (no NaN) as 2^t, t = x log2(e) = k + f, k = round(t), |f| <= 1/2: 2^f by its
-   degree-6 Taylor polynomial (relative error < 2e-7), 2^k added into the exponent bits.
-   0 where t < -125 (where float32 leaves the normal range; the garbage computed there,
-   -inf included, is masked away). 7 multiply-adds per 8 elements. */
+/* e^x for x <= 0 (no NaN) as 2^t, t = x log2(e) = k + f, k = round(t), |f| <= 1/2: 2^f by a
+   degree-5 polynomial fitted for least relative error on [-1/2, 1/2] (< 2.4e-7 relative,
+   evaluated in float), 2^k added into the exponent bits. 0 where t < -125 (where float32
+   leaves the normal range; the garbage computed there, -inf included, is masked away).
+   6 multiply-adds per 8 elements. */
 TORSH_INLINE __m256 exp_ps(__m256 x) {
     __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f));
     __m256 under = _mm256_cmp_ps(t, _mm256_set1_ps(-125.0f), _CMP_LT_OQ);
     __m256 k = _mm256_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 f = _mm256_sub_ps(t, k);
-    __m256 p = _mm256_set1_ps(1.5403530393381606e-4f);
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.3333558146428443e-3f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(9.618129107628477e-3f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(5.550410866482158e-2f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.402265069591007e-1f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(6.931471805599453e-1f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0f));
+    __m256 p = _mm256_set1_ps(1.32764654699713e-3f);
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(9.675541892647743e-3f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(5.550713464617729e-2f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.4022120237350464e-1f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(6.931469440460205e-1f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0000001192092896f));
     __m256i bits = _mm256_add_epi32(_mm256_castps_si256(p),
                                     _mm256_slli_epi32(_mm256_cvtps_epi32(k), 23));
     return _mm256_andnot_ps(under, _mm256_castsi256_ps(bits));
@@ -127,6 +128,114 @@ static void lane_backward_avx2(int is_log, float *gx, const float *y, const floa
     }
     for (; j < n; j++) gx[j] = is_log ? g[j] - expf(y[j]) * total : y[j] * (g[j] - total);
 }
+#else
+/* The portable build: the same lane passes in GCC vectors of SSE's width (4 floats). */
+#include <string.h>
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+typedef uint32_t v4u __attribute__((vector_size(16)));
+TORSH_INLINE v4f load4(const float *p) { v4f v; memcpy(&v, p, sizeof v); return v; }
+#define STORE4(p, v) do { v4f v_ = (v); memcpy((p), &v_, sizeof v_); } while (0)
+#define SPLAT4(c) ((v4f){0} + (float)(c))
+
+/* e^x as the AVX2 version's, k = round(t) by adding and taking away 1.5 * 2^23 (SSE2 has no
+   rounding instruction; k then sits in the low bits of t + 1.5 * 2^23). */
+TORSH_INLINE v4f exp4(v4f x) {
+    const float magic = 12582912.0f;
+    v4f t = x * 1.44269504088896341f;
+    v4i under = t < -125.0f;
+    v4f shifted = t + magic;
+    v4f f = t - (shifted - magic);
+    v4f p = SPLAT4(1.32764654699713e-3f);
+    p = p * f + 9.675541892647743e-3f;
+    p = p * f + 5.550713464617729e-2f;
+    p = p * f + 2.4022120237350464e-1f;
+    p = p * f + 6.931469440460205e-1f;
+    p = p * f + 1.0000001192092896f;
+    v4u k = (v4u)shifted - 0x4B400000u;                 /* k, as wrapping unsigned bits */
+    return (v4f)(((v4u)p + (k << 23)) & ~(v4u)under);
+}
+
+#ifdef __SSE__
+#include <xmmintrin.h>
+#define MAX4(a, b) ((v4f)_mm_max_ps((a), (b)))      /* x86-64 always has SSE */
+#else
+TORSH_INLINE v4f MAX4(v4f a, v4f b) {
+    v4i k = b > a;
+    return (v4f)(((v4i)b & k) | ((v4i)a & ~k));
+}
+#endif
+
+static float lane_max_vec(const float *x, int64_t n) {
+    v4f m0 = SPLAT4(-INFINITY), m1 = m0;
+    v4i nan = {0};
+    int64_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        v4f v0 = load4(x + j), v1 = load4(x + j + 4);
+        nan |= (v0 != v0) | (v1 != v1);
+        m0 = MAX4(m0, v0);
+        m1 = MAX4(m1, v1);
+    }
+    int has_nan = (nan[0] | nan[1] | nan[2] | nan[3]) != 0;
+    float best = -INFINITY;
+    for (int k = 0; k < 4; k++) {
+        best = m0[k] > best ? m0[k] : best;
+        best = m1[k] > best ? m1[k] : best;
+    }
+    for (; j < n; j++) {
+        has_nan |= x[j] != x[j];
+        best = x[j] > best ? x[j] : best;
+    }
+    return has_nan ? NAN : best;
+}
+
+static void lane_forward_vec(int is_log, float *o, const float *x, int64_t n) {
+    float m = lane_max_vec(x, n);
+    if (m != m || isinf(m)) {
+        for (int64_t j = 0; j < n; j++) o[j] = NAN;
+        return;
+    }
+    v4f s0 = {0}, s1 = {0};
+    int64_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        v4f e0 = exp4(load4(x + j) - m), e1 = exp4(load4(x + j + 4) - m);
+        if (!is_log) { STORE4(o + j, e0); STORE4(o + j + 4, e1); }
+        s0 += e0;
+        s1 += e1;
+    }
+    v4f s = s0 + s1;
+    double sum = (double)((s[0] + s[1]) + (s[2] + s[3]));
+    for (; j < n; j++) {
+        float e = expf(x[j] - m);
+        if (!is_log) o[j] = e;
+        sum += e;
+    }
+    if (is_log) {
+        float ls = (float)log(sum);
+        for (j = 0; j + 4 <= n; j += 4) STORE4(o + j, (load4(x + j) - m) - ls);
+        for (; j < n; j++) o[j] = (x[j] - m) - ls;
+    } else {
+        float inv = (float)(1.0 / sum);
+        for (j = 0; j + 4 <= n; j += 4) STORE4(o + j, load4(o + j) * inv);
+        for (; j < n; j++) o[j] *= inv;
+    }
+}
+
+static void lane_backward_vec(int is_log, float *gx, const float *y, const float *g,
+                              int64_t n) {
+    v4f s = {0};
+    int64_t j = 0;
+    for (; j + 4 <= n; j += 4) s += is_log ? load4(g + j) : load4(g + j) * load4(y + j);
+    float total = (s[0] + s[1]) + (s[2] + s[3]);
+    for (; j < n; j++) total += is_log ? g[j] : g[j] * y[j];
+    for (j = 0; j + 4 <= n; j += 4) {
+        v4f gv = load4(g + j), yv = load4(y + j);
+        v4f r = is_log ? gv - exp4(yv) * total : yv * (gv - total);
+        v4i nan = yv != yv;                                            /* NaN stays */
+        STORE4(gx + j, (v4f)(((v4i)yv & nan) | ((v4i)r & ~nan)));
+    }
+    for (; j < n; j++) gx[j] = is_log ? g[j] - expf(y[j]) * total : y[j] * (g[j] - total);
+}
 #endif
 
 /* One strided lane, any type: the same passes in scalar code, sums in double. */
@@ -177,25 +286,36 @@ DEFINE_LANES(f64, double, exp)
 #define FAST_BACKWARD_f32(is_log, gx, y, g, n) \
     { lane_backward_avx2(is_log, gx, y, g, n); continue; }
 #else
-#define FAST_FORWARD_f32(is_log, o, x, n) {}
-#define FAST_BACKWARD_f32(is_log, gx, y, g, n) {}
+#define FAST_FORWARD_f32(is_log, o, x, n) { lane_forward_vec(is_log, o, x, n); continue; }
+#define FAST_BACKWARD_f32(is_log, gx, y, g, n) \
+    { lane_backward_vec(is_log, gx, y, g, n); continue; }
 #endif
 #define FAST_FORWARD_f64(is_log, o, x, n) {}
 #define FAST_BACKWARD_f64(is_log, gx, y, g, n) {}
 
 #define DEFINE_SOFTMAX(SUF, T)                                                                     \
+    static void forward_row_##SUF(int is_log, int64_t n, T *o, int64_t so, const T *p,             \
+                                  int64_t sx) {                                                    \
+        do {                                                                                       \
+            if (so == 1 && sx == 1) FAST_FORWARD_##SUF(is_log, o, p, n)                            \
+            lane_forward_##SUF(is_log, o, so, p, sx, n);                                           \
+        } while (0);                                                                               \
+    }                                                                                              \
+    static void backward_row_##SUF(int is_log, int64_t n, T *o, int64_t sgx, const T *py,          \
+                                   int64_t sy, const T *pg, int64_t sg) {                          \
+        do {                                                                                       \
+            if (sgx == 1 && sy == 1 && sg == 1) FAST_BACKWARD_##SUF(is_log, o, py, pg, n)          \
+            lane_backward_##SUF(is_log, o, sgx, py, sy, pg, sg, n);                                \
+        } while (0);                                                                               \
+    }                                                                                              \
     int torsh_softmax_##SUF(int is_log, int ndim, const int64_t *shape, T *out,                    \
                             const int64_t *out_strides, const T *x, const int64_t *x_strides) {    \
         if (ndim < 1) return 1;                                                                    \
         int64_t n = shape[ndim - 1], rows = torsh_count(ndim - 1, shape);                          \
         int64_t so = out_strides[ndim - 1], sx = x_strides[ndim - 1];                              \
-        _Pragma("omp parallel for schedule(static) if(LANES_PARALLEL(rows, n))")                   \
-        for (int64_t r = 0; r < rows; r++) {                                                       \
-            T *o = out + torsh_row_offset(r, ndim, shape, out_strides);                            \
-            const T *p = x + torsh_row_offset(r, ndim, shape, x_strides);                          \
-            if (so == 1 && sx == 1) FAST_FORWARD_##SUF(is_log, o, p, n)                            \
-            lane_forward_##SUF(is_log, o, so, p, sx, n);                                           \
-        }                                                                                          \
+        TORSH_FOR(r, rows, LANES_PARALLEL(rows, n),                                                \
+                  forward_row_##SUF(is_log, n, out + torsh_row_offset(r, ndim, shape, out_strides),\
+                                    so, x + torsh_row_offset(r, ndim, shape, x_strides), sx););    \
         return 0;                                                                                  \
     }                                                                                              \
     int torsh_softmax_backward_##SUF(int is_log, int ndim, const int64_t *shape, T *gx,            \
@@ -205,14 +325,10 @@ DEFINE_LANES(f64, double, exp)
         if (ndim < 1) return 1;                                                                    \
         int64_t n = shape[ndim - 1], rows = torsh_count(ndim - 1, shape);                          \
         int64_t sgx = gx_strides[ndim - 1], sy = y_strides[ndim - 1], sg = g_strides[ndim - 1];    \
-        _Pragma("omp parallel for schedule(static) if(LANES_PARALLEL(rows, n))")                   \
-        for (int64_t r = 0; r < rows; r++) {                                                       \
-            T *o = gx + torsh_row_offset(r, ndim, shape, gx_strides);                              \
-            const T *py = y + torsh_row_offset(r, ndim, shape, y_strides);                         \
-            const T *pg = g + torsh_row_offset(r, ndim, shape, g_strides);                         \
-            if (sgx == 1 && sy == 1 && sg == 1) FAST_BACKWARD_##SUF(is_log, o, py, pg, n)          \
-            lane_backward_##SUF(is_log, o, sgx, py, sy, pg, sg, n);                                \
-        }                                                                                          \
+        TORSH_FOR(r, rows, LANES_PARALLEL(rows, n),                                                \
+                  backward_row_##SUF(is_log, n, gx + torsh_row_offset(r, ndim, shape, gx_strides), \
+                                     sgx, y + torsh_row_offset(r, ndim, shape, y_strides), sy,     \
+                                     g + torsh_row_offset(r, ndim, shape, g_strides), sg););       \
         return 0;                                                                                  \
     }
 

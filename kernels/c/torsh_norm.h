@@ -8,7 +8,7 @@
    y = x * rstd * w with var = mean of squares and no bias. Statistics are kept in double.
 
    The backward writes dx (rows, size), dw and db (groups * chans); it cuts the rows into
-   `chunks` runs (one per thread, >= 1) and needs 2 * chunks * groups * chans doubles of
+   `chunks` runs (one per thread, >= 1) and needs 3 * chunks * groups * chans doubles of
    scratch from the caller. It returns 1 when chunks or groups is below 1.
 
    Batch norm: x is (batch, channels, inner); statistics per channel over batch and inner. */

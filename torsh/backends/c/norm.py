@@ -88,7 +88,7 @@ def _row_norm_backward(ffi, lib, inputs, outs, rows_of, eps, centre):
         rows * chans * inner >= PARALLEL_GRAIN else 1
     getattr(lib, f"torsh_row_norm_backward_{suffix}")(
         rows, groups, chans, inner, call.pointer(dx), call.pointer(dw), call.pointer(db),
-        chunks, call.scratch(2 * chunks * groups * chans), call.pointer(g), call.pointer(x),
+        chunks, call.scratch(3 * chunks * groups * chans), call.pointer(g), call.pointer(x),
         call.maybe(weight), eps, int(centre))
     return dx, dw, db
 

@@ -16,7 +16,7 @@ import numpy as np
 from ..._core import dtype as dt
 from ..._core.storage import Storage
 from ...ops._op import Out
-from .operands import Call, check_inside, empty, merge_dims
+from .operands import Call, check_inside, empty, handle, merge_dims
 
 OPS = {"sum": "TORSH_R_SUM", "mean": "TORSH_R_MEAN", "prod": "TORSH_R_PROD",
        "amax": "TORSH_R_AMAX", "amin": "TORSH_R_AMIN", "argmax": "TORSH_R_ARGMAX",
@@ -44,7 +44,39 @@ def _suffix(name: str, dtype_name: str):
 def _group(shape, strides):
     """A merged group of dims; a group with nothing in it is one dim of size 1."""
     merged, (merged_strides,) = merge_dims(tuple(shape), [list(strides)])
-    return (merged, merged_strides) if merged else ((1,), [0])
+    return (merged, tuple(merged_strides)) if merged else ((1,), (0,))
+
+
+# (shape, strides, reduced dims) -> the kept and reduced groups, for the layouts seen
+_PLANS: dict = {}
+_PLANS_LIMIT = 4096
+
+
+def _plan(x, dims) -> tuple:
+    """(kshape, kstrides, rshape, rstrides) of x reduced over dims, merged."""
+    key = (x._shape, tuple(x._stride), dims)
+    plan = _PLANS.get(key)
+    if plan is None:
+        reduced = sorted(set(dims))
+        kept = [d for d in range(x.ndim) if d not in reduced]
+        plan = (_group([x._shape[d] for d in kept], [x._stride[d] for d in kept]) +
+                _group([x._shape[d] for d in reduced], [x._stride[d] for d in reduced]))
+        if len(_PLANS) >= _PLANS_LIMIT:
+            _PLANS.clear()
+        _PLANS[key] = plan
+    return plan
+
+
+_ENTRIES: dict = {}
+
+
+def _entry(lib, suffix: str, name: str) -> tuple:
+    """(the C function torsh_reduce_<suffix>, the op's code), looked up once."""
+    key = (lib, suffix, name)
+    entry = _ENTRIES.get(key)
+    if entry is None:
+        entry = _ENTRIES[key] = (getattr(lib, f"torsh_reduce_{suffix}"), getattr(lib, OPS[name]))
+    return entry
 
 
 def reduce(ffi, lib, name: str, x, dims, out_spec, param: float = 0.0):
@@ -59,16 +91,12 @@ def reduce(ffi, lib, name: str, x, dims, out_spec, param: float = 0.0):
     if x.numel() == 0:             # every group is empty: the op's value for no elements
         out._storage.data[:] = EMPTY_VALUE[name]
         return out
-    dims = set(dims)
-    kept = [d for d in range(x.ndim) if d not in dims]
-    reduced = sorted(dims)
-    kshape, kstrides = _group([x._shape[d] for d in kept], [x._stride[d] for d in kept])
-    rshape, rstrides = _group([x._shape[d] for d in reduced], [x._stride[d] for d in reduced])
+    kshape, kstrides, rshape, rstrides = _plan(x, dims if type(dims) is tuple else tuple(dims))
     call = Call(ffi)
-    status = getattr(lib, f"torsh_reduce_{suffix}")(
-        getattr(lib, OPS[name]), len(kshape), call.int64s(kshape), call.int64s(kstrides),
-        len(rshape), call.int64s(rshape), call.int64s(rstrides), call.pointer(x),
-        ffi.cast("void *", call.pointer(out)), float(param))
+    function, code = _entry(lib, suffix, name)
+    status = function(code, len(kshape), call.int64s(kshape), call.int64s(kstrides),
+                      len(rshape), call.int64s(rshape), call.int64s(rstrides), call.pointer(x),
+                      handle(ffi, out._storage, out.dtype), float(param))
     if status != 0:
         raise RuntimeError(f"C kernel torsh_reduce_{suffix} refused {name}")
     return out

@@ -1,0 +1,67 @@
+"""Helpers shared by the C backend's tests: run a function on the C kernels and on the
+reference, compare what they give, and a fixture for the loaded and the portable build."""
+import numpy as np
+import pytest
+
+import torsh
+from torsh import backends
+
+
+def both(fn):
+    """(fn() on the C backend, fn() on the reference, the ops C served natively)."""
+    with backends.trace() as seen, backends.using("c"):
+        fast = fn()
+    with backends.using("reference"):
+        slow = fn()
+    native = {op for op, backend, path in seen.calls if backend == "c" and path == "native"}
+    return fast, slow, native
+
+
+def assert_same(fast, slow, tol=1e-5):
+    """Tensors (or tuples of them) of one shape and dtype: integers equal, floats within tol,
+    NaN matching NaN; None where the other is None."""
+    fast = fast if isinstance(fast, (tuple, list)) else (fast,)
+    slow = slow if isinstance(slow, (tuple, list)) else (slow,)
+    assert len(fast) == len(slow)
+    for a, b in zip(fast, slow):
+        if a is None or b is None:
+            assert a is None and b is None
+            continue
+        assert tuple(a.shape) == tuple(b.shape) and a.dtype == b.dtype
+        a, b = a.detach().numpy(), b.detach().numpy()
+        if a.dtype.kind in "iu":
+            np.testing.assert_array_equal(a, b)
+        else:
+            np.testing.assert_allclose(a, b, rtol=tol, atol=tol, equal_nan=True)
+
+
+def data(*shape, dtype=torsh.float64, seed=0, grad=True):
+    """Standard normal samples of `shape`, the same on every run."""
+    values = np.random.RandomState(seed).randn(*shape)
+    return torsh.tensor(values, dtype=dtype, requires_grad=grad)
+
+
+def with_grads(fn, inputs, seed=1):
+    """fn(*inputs) and the gradients of every input for a fixed output gradient."""
+    def run():
+        out = fn(*inputs)
+        g = torsh.tensor(np.random.RandomState(seed).randn(*out.shape), dtype=out.dtype)
+        wanted = [t for t in inputs if t is not None and t.requires_grad]
+        return (out,) + torsh.autograd.grad(out, wanted, g, allow_unused=True)
+    return run
+
+
+@pytest.fixture(scope="module", params=["c", "c-portable"])
+def variant(request):
+    """The backend name to test: the loaded build, and the portable C build."""
+    if request.param == "c":
+        yield "c"
+        return
+    from torsh.backends.c import CBackend
+    portable = CBackend("portable")
+    if not portable.is_available():
+        pytest.skip(portable.unavailable_reason())
+    portable.name = "c-portable"
+    backends.register(portable)
+    yield "c-portable"
+    backends._BACKENDS.pop("c-portable", None)
