@@ -58,7 +58,8 @@ def torch_side(python: str | None, threads: int, in_process: bool):
         return None, ("torch: not installed (set TORSH_BENCH_TORCH_PYTHON to an interpreter "
                       "that has it, to add the PyTorch column)"), {}
     line = (f"torch: {info['version']}, {info['threads']} threads "
-            f"(OMP_WAIT_POLICY={info.get('wait_policy') or 'unset'}), timed in {where}")
+            f"(OMP_WAIT_POLICY={info.get('wait_policy') or 'unset'}, "
+            f"GOMP_SPINCOUNT={info.get('spin_count') or 'unset'}), timed in {where}")
     return side, line, info
 
 

@@ -30,7 +30,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # OpenMP's default spin-waiting makes PyTorch's 2-thread ops stall for milliseconds when
 # another process holds a core (8 ms for a 10,000-element exp on a shared 2-core machine).
 # Passive waiting must be chosen before torch loads OpenMP; an explicit setting wins.
+# PyTorch waits as torsh does (torsh/backends/c/_library.py: passive, after a short spin).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("GOMP_SPINCOUNT", "3000")
 
 # When the pure-Python reference serves some op of a workload's tiny version, torsh's call is
 # estimated from the tiny one's time times the workload's scale, and skipped above this.
@@ -126,7 +128,8 @@ class WorkerSide:
 
 def describe_torch(torch) -> dict:
     return {"version": torch.__version__, "threads": torch.get_num_threads(),
-            "wait_policy": os.environ.get("OMP_WAIT_POLICY", "")}
+            "wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
+            "spin_count": os.environ.get("GOMP_SPINCOUNT", "")}
 
 
 def serve(lib: str, threads: int) -> None:

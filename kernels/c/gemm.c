@@ -32,10 +32,12 @@
 #define TORSH_GEMM_AVX2 1
 #endif
 
-/* Products with fewer multiply-adds than this (in all, ~100 us of work) run on one thread:
-   below it, waking the sleeping pool (passive waits) and packing B once per thread cost more
-   than a second thread saves (128^3: 46 us on one thread, 59 us on two, 2 shared cores). */
-#define GEMM_PARALLEL_MACS (1 << 23)
+/* Products with fewer multiply-adds than this run on one thread: below it, waking the pool
+   and packing B once per thread cost more than a second thread saves. With idle threads
+   spinning briefly before they sleep (GOMP_SPINCOUNT, see _library.py) two threads pay off
+   from about 100^3 (128^3: 49 us on one thread, 30 us on two; 2 shared cores; at 64^3 a
+   second thread sometimes helps, sometimes costs). */
+#define GEMM_PARALLEL_MACS (1 << 20)
 
 /* Register tile MR x NR and cache blocks KC (k depth), MC (rows of A), NC (columns of B);
    the packed A block is MC*KC elements (~150 KB, L2), the packed B slab KC*NC (~3 MB, L3). */

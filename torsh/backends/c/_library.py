@@ -4,9 +4,16 @@ The library is reached through its cffi binding (API mode, see build.py) when th
 and no older than the library, else through cffi's ABI mode (dlopen).
 
 The variant is `avx2` when the CPU has AVX2, FMA and F16C, else `portable`;
-TORSH_C_VARIANT=portable (or avx2) forces one. OpenMP threads wait passively
-(OMP_WAIT_POLICY=PASSIVE unless set): spinning waiters made two threads 2-20x slower than
-one whenever another process held a core of this 2-core machine.
+TORSH_C_VARIANT=portable (or avx2) forces one.
+
+OpenMP's idle threads spin briefly, then sleep (unless the user set these variables):
+- OMP_WAIT_POLICY=PASSIVE: OpenMP's default spinning (GOMP_SPINCOUNT 300,000) made two threads
+  2-20x slower than one whenever another process held a core of this 2-core machine;
+- GOMP_SPINCOUNT=3000 (about 50 us of spinning): purely passive threads must be woken for
+  every kernel, about 40 us each time, which made two threads slower than one below ~1e6
+  elements (a 1e5-element add: 58 us on two threads, 21 us on one, 14 us with the short spin).
+  The short spin bridges the Python between consecutive kernels; under load it costs little
+  more than passive waiting (see docs/dev-notes.md for the measurements).
 """
 from __future__ import annotations
 
@@ -21,6 +28,7 @@ import cffi
 from .build import binding_path, declarations, library_path
 
 VARIANTS = ("avx2", "portable")
+OPENMP_WAITING = {"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": "3000"}
 ABI_VERSION = 1
 
 
@@ -71,7 +79,8 @@ def load(variant: str | None = None, sanitize: bool = False):
     path = library_path(variant, sanitize)
     if not path.exists():
         raise OSError(f"{path} is not built")
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    for name, value in OPENMP_WAITING.items():
+        os.environ.setdefault(name, value)
     keep_freed_buffers()
     ffi, lib = _binding(variant, path) if not sanitize else (None, None)
     if lib is None:

@@ -38,6 +38,17 @@ def dense(tensor) -> np.ndarray:
     return np.ascontiguousarray(view).reshape(-1)
 
 
+_BUFFER_TYPES: dict = {}
+
+
+def _buffer_type(dtype: np.dtype) -> str:
+    """The cffi array type of a numpy dtype ("float[]"; numpy's dtype.name is slow)."""
+    found = _BUFFER_TYPES.get(dtype)
+    if found is None:
+        found = _BUFFER_TYPES[dtype] = C_TYPES[dtype.name] + "[]"
+    return found
+
+
 class Buffers:
     """cffi pointers to numpy arrays, kept alive until the call returns."""
 
@@ -46,7 +57,7 @@ class Buffers:
         self.keep = []
 
     def of(self, array: np.ndarray):
-        pointer = self.ffi.from_buffer(C_TYPES[array.dtype.name] + "[]", array)
+        pointer = self.ffi.from_buffer(_buffer_type(array.dtype), array)
         self.keep.append(pointer)
         return pointer
 
