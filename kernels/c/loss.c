@@ -73,54 +73,8 @@ DEFINE_NLL_LOSS_BACKWARD(torsh_nll_loss_backward_f64, double)
    threads, each writing its own loss, and the reduction adds them in target order. */
 
 #if defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
+#include "lanes_avx2.h"
 #define LOSS_AVX2 1
-
-/* e^x for x <= 0 (no NaN) as 2^t, t = x log2(e) = k + f, k = round(t), |f| <= 1/2: 2^f by
-   its degree-6 Taylor polynomial (relative error < 2e-7), 2^k added into the exponent bits;
-   0 where t < -125 (below float32's normal range). */
-TORSH_INLINE __m256 exp_ps(__m256 x) {
-    __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f));
-    __m256 under = _mm256_cmp_ps(t, _mm256_set1_ps(-125.0f), _CMP_LT_OQ);
-    __m256 k = _mm256_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 f = _mm256_sub_ps(t, k);
-    __m256 p = _mm256_set1_ps(1.5403530393381606e-4f);
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.3333558146428443e-3f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(9.618129107628477e-3f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(5.550410866482158e-2f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.402265069591007e-1f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(6.931471805599453e-1f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0f));
-    __m256i bits = _mm256_add_epi32(_mm256_castps_si256(p),
-                                    _mm256_slli_epi32(_mm256_cvtps_epi32(k), 23));
-    return _mm256_andnot_ps(under, _mm256_castsi256_ps(bits));
-}
-
-TORSH_INLINE float hsum_ps(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
-}
-
-/* max of a contiguous float32 lane, NaN when it holds a NaN */
-static float lane_max_avx2(const float *x, int64_t n) {
-    __m256 m = _mm256_set1_ps(-INFINITY), nan = _mm256_setzero_ps();
-    int64_t j = 0;
-    for (; j + 8 <= n; j += 8) {
-        __m256 v = _mm256_loadu_ps(x + j);
-        nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
-        m = _mm256_max_ps(m, v);
-    }
-    float lanes[8], best = -INFINITY;
-    _mm256_storeu_ps(lanes, m);
-    for (int i = 0; i < 8; i++) best = lanes[i] > best ? lanes[i] : best;
-    int has_nan = _mm256_movemask_ps(nan) != 0;
-    for (; j < n; j++) {
-        has_nan |= x[j] != x[j];
-        best = x[j] > best ? x[j] : best;
-    }
-    return has_nan ? NAN : best;
-}
 
 /* sum_j e^(x_j - m) over a contiguous float32 lane (m its finite max); with `keep`, each
    e^(x_j - m) is also stored there. Four float32 accumulators of 8 lanes each (a float64
@@ -176,7 +130,7 @@ static int lane_fast_stats_f32(const float *x, int64_t stride, int64_t classes, 
                                double *log_sum) {
 #ifdef LOSS_AVX2
     if (stride == 1) {
-        float best = lane_max_avx2(x, classes);
+        float best = lane_max_f32(x, classes);
         if (best != best || isinf(best)) return 0;
         *m = best;
         *log_sum = log(lane_exp_sum_avx2(x, classes, best, NULL));
@@ -269,7 +223,7 @@ DEFINE_CE_LANE_BACKWARD(f64, double)
 static int lane_backward_avx2(float *dx, const float *x, int64_t classes, int64_t t, int kept,
                               const float *weight, double smoothing,
                               double total_class_weight, double coef) {
-    float best = lane_max_avx2(x, classes);
+    float best = lane_max_f32(x, classes);
     if (best != best || isinf(best)) return 0;
     double wt = kept ? (weight ? (double)weight[t] : 1.0) : 0.0;
     double spread = kept ? smoothing / (double)classes : 0.0;
