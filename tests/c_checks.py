@@ -1,5 +1,10 @@
 """Helpers shared by the C backend's tests: run a function on the C kernels and on the
-reference, compare what they give, and a fixture for the loaded and the portable build."""
+reference, compare what they give, run a script on the portable build, and a fixture for the
+loaded and the portable build."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -49,6 +54,29 @@ def with_grads(fn, inputs, seed=1):
         wanted = [t for t in inputs if t is not None and t.requires_grad]
         return (out,) + torsh.autograd.grad(out, wanted, g, allow_unused=True)
     return run
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Appended to a script that defines `runs` (functions of no arguments): each run on the C
+# kernels agrees with the reference.
+COMPARE_RUNS = """
+for run in runs:
+    fast = run()
+    with torsh.backends.using("reference"):
+        slow = run()
+    fast, slow = (fast, slow) if isinstance(fast, tuple) else ((fast,), (slow,))
+    for a, b in zip(fast, slow):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), 1e-4, 1e-4, equal_nan=True)
+"""
+
+
+def assert_passes_on_the_portable_build(script: str) -> None:
+    """Run the Python `script` with the portable C build loaded; it must print "ok" last."""
+    env = dict(os.environ, TORSH_C_VARIANT="portable")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-2000:]
 
 
 @pytest.fixture(scope="module", params=["c", "c-portable"])

@@ -4,9 +4,6 @@ products wrapping as the reference's; bool addr; the raw torsh_gemm entry with a
 beta; threads; the fused linear backward; the portable build.
 
 Skipped, with the reason printed, where the library is not built (no C compiler)."""
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,9 +12,10 @@ import torsh
 from torsh.autograd.gradcheck import gradcheck, gradgradcheck
 from torsh.backends import C_BACKEND
 
+from c_checks import assert_passes_on_the_portable_build
+
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 F = torsh.nn.functional
 
 
@@ -292,10 +290,7 @@ def test_the_portable_build_agrees():
               "v = torsh.tensor([True, False])\n"
               "assert torsh.addr(v, v, v, beta=0).tolist() == [[True, False], [False, False]]\n"
               "print('ok')\n")
-    env = dict(os.environ, TORSH_C_VARIANT="portable")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
-    assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-2000:]
+    assert_passes_on_the_portable_build(script)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
