@@ -16,6 +16,8 @@ from torsh.backends import C_BACKEND
 from torsh.backends.c import CBackend
 from torsh.ops._op import OPS
 
+from checks import same
+
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
 
@@ -239,6 +241,24 @@ def test_fused_backward_matches_the_reference_and_double_backward_still_works(fn
     x = torsh.tensor([-3.0, -0.5, 0.1, 0.25, 2.0], dtype=torsh.float64, requires_grad=True)
     assert gradgradcheck(
         fn, (x,), (torsh.ones(5, dtype=torsh.float64, requires_grad=True),))
+
+
+@pytest.mark.parametrize("dtype", [torsh.float32, torsh.float64])
+def test_relu_gradient_on_the_vector_kernel_keeps_nan_inf_and_signed_zero(dtype):
+    """g * (y > 0): NaN and inf gradients at y <= 0 give NaN, a negative one gives -0.0, on a
+    strided gradient too (the general walk) and a long one (the threaded walk)."""
+    def grad(g):
+        x = torsh.tensor([-1.0, 0.0, -0.0, 2.0, math.nan, math.inf, -2.0] * 3, dtype=dtype,
+                         requires_grad=True)
+        x.relu().backward(g)
+        return x.grad
+    g = torsh.tensor([1.0, -2.0, 3.0, math.nan, 5.0, -6.0, math.inf] * 3, dtype=dtype)
+    for cotangent in (g, torsh.stack([g, g], 1)[:, 0]):
+        fast, slow = both(lambda: grad(cotangent))
+        assert same(fast.tolist(), slow.tolist())           # NaN as NaN, -0.0 as -0.0
+    x = torsh.randn(200_000, dtype=dtype, requires_grad=True)
+    x.relu().backward(torsh.ones_like(x))
+    assert torsh.equal(x.grad, (x.detach() > 0).to(dtype))
 
 
 def test_float32_polynomials_stay_within_tolerance_on_a_wide_range():

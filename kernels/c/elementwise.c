@@ -42,6 +42,7 @@
     case TORSH_DIV: LOOP2(a / b); break;                                                       \
     case TORSH_MAXIMUM: LOOP2(MAXIMUM(a, b)); break;                                           \
     case TORSH_MINIMUM: LOOP2(MINIMUM(a, b)); break;                                           \
+    case TORSH_RELU_BACKWARD: LOOP2(b > 0 ? a * 1 : a * 0); break;                            \
     }
 
 /* The block loop shared by every map: block t of the work covers elements
@@ -236,7 +237,7 @@ DEFINE_UNARY(torsh_unary_f64, double, exp, log, sqrt, tanh, sin, cos, expm1, log
     }                                                                                          \
     int NAME(int op, int ndim, const int64_t *shape, T *out, const T *a,                      \
              const int64_t *a_strides, const T *b, const int64_t *b_strides) {                 \
-        if (op < 0 || op > TORSH_MINIMUM) return 1;                                            \
+        if (op < 0 || op > TORSH_RELU_BACKWARD) return 1;                                      \
         if (ndim == 0) { NAME##_run(op, 1, out, a, 0, b, 0); return 0; }                      \
         int64_t sa = a_strides[ndim - 1], sb = b_strides[ndim - 1];                            \
         FOR_EACH_BLOCK(ndim, shape, {                                                          \

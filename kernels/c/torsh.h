@@ -30,7 +30,8 @@ enum torsh_unary_op {
 };
 enum torsh_binary_op {
     TORSH_ADD = 0, TORSH_SUB = 1, TORSH_MUL = 2, TORSH_DIV = 3, TORSH_MAXIMUM = 4,
-    TORSH_MINIMUM = 5
+    TORSH_MINIMUM = 5,
+    TORSH_RELU_BACKWARD = 6     /* a * (b > 0): relu's gradient a at its output b */
 };
 
 int torsh_unary_f32(int op, int ndim, const int64_t *shape, float *out,

@@ -208,15 +208,20 @@ def _backward_kernel(ffi, lib, name: str):
     from ...ops._op import Out
     constant, which, to_params = BACKWARD[name]
     code = _constant(lib, constant.lower())
+    # relu's gradient also has a vectorised float32/float64 kernel (exact: g * 1 or g * 0)
+    fast = _fast_functions(lib, "torsh_binary") if name == "relu" else {}
 
     def kernel(ctx, g):
         saved = ctx.output if which == "output" else ctx.inputs[0]
         if g is None or not saved.dtype.is_floating_point or g.dtype is not saved.dtype \
                 or tuple(g._shape) != tuple(saved._shape) or g.device != saved.device:
             return NotImplemented
+        spec = Out(tuple(saved._shape), saved.dtype)
+        function = fast.get(saved.dtype)
+        if function is not None:
+            return (_fast(ffi, function, lib.TORSH_RELU_BACKWARD, [g, saved], spec),)
         doubles, ints = to_params(ctx)
-        out = run_map(ffi, lib, code, [g, saved], Out(tuple(saved._shape), saved.dtype),
-                      doubles, ints)
+        out = run_map(ffi, lib, code, [g, saved], spec, doubles, ints)
         return NotImplemented if out is NotImplemented else (out,)
     return kernel
 
