@@ -11,6 +11,25 @@
 #include "internal.h"
 #include "torsh_loss.h"
 
+/* The summed weight (1 each without weights) of the targets that count: not ignore_index
+   and in range. 'mean' divides by it. */
+#define DEFINE_KEPT_WEIGHT(T, S)                                                               \
+    static double kept_weight_##S(int64_t count, int64_t classes, const int64_t *target,      \
+                                  const T *weight, int64_t ignore_index) {                     \
+        double total = 0.0;                                                                    \
+        for (int64_t k = 0; k < count; k++) {                                                  \
+            int64_t t = target[k];                                                             \
+            if (t != ignore_index && t >= 0 && t < classes)                                    \
+                total += weight ? (double)weight[t] : 1.0;                                     \
+        }                                                                                      \
+        return total;                                                                          \
+    }
+DEFINE_KEPT_WEIGHT(float, f32)
+DEFINE_KEPT_WEIGHT(double, f64)
+#define KEPT_WEIGHT(count, classes, target, weight, ignore_index)                              \
+    _Generic((weight), const float *: kept_weight_f32, const double *: kept_weight_f64)(     \
+        count, classes, target, weight, ignore_index)
+
 #define DEFINE_NLL_LOSS(NAME, T)                                                               \
     int NAME(int64_t batch, int64_t classes, int64_t spatial, T *out, const T *x,             \
              const int64_t *target, const T *weight, int64_t ignore_index, int reduction,     \
@@ -46,12 +65,7 @@ DEFINE_NLL_LOSS(torsh_nll_loss_f64, double)
         memset(dx, 0, (size_t)(count * classes) * sizeof(T));                                 \
         double scale = reduction == 0 ? 1.0 : (double)g[0];                                    \
         if (reduction == 2) {                                                                  \
-            double total_weight = 0.0;                                                         \
-            for (int64_t k = 0; k < count; k++) {                                              \
-                int64_t t = target[k];                                                         \
-                if (t != ignore_index && t >= 0 && t < classes)                                \
-                    total_weight += weight ? (double)weight[t] : 1.0;                          \
-            }                                                                                  \
+            double total_weight = KEPT_WEIGHT(count, classes, target, weight, ignore_index);   \
             if (total_weight != 0) scale /= total_weight;                                      \
         }                                                                                      \
         for (int64_t k = 0; k < count; k++) {                                                  \
@@ -261,12 +275,7 @@ static int lane_backward_avx2(float *dx, const float *x, int64_t classes, int64_
         int64_t count = batch * spatial;                                                       \
         double scale = reduction == 0 ? 1.0 : (double)g[0], total_class_weight = 0.0;          \
         if (reduction == 2) {                                                                  \
-            double total_weight = 0.0;                                                         \
-            for (int64_t k = 0; k < count; k++) {                                              \
-                int64_t t = target[k];                                                         \
-                if (t != ignore_index && t >= 0 && t < classes)                                \
-                    total_weight += weight ? (double)weight[t] : 1.0;                          \
-            }                                                                                  \
+            double total_weight = KEPT_WEIGHT(count, classes, target, weight, ignore_index);   \
             scale = total_weight != 0 ? scale / total_weight : NAN;                            \
         }                                                                                      \
         for (int64_t c = 0; c < classes; c++)                                                  \

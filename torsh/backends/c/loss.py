@@ -35,87 +35,68 @@ def _suffix(x, weight) -> str | None:
     return SUFFIX[name]
 
 
+def _operands(inputs):
+    """(x, target, weight or None) made contiguous, and the kernels' dtype suffix (None when
+    they do not cover these dtypes)."""
+    x, target = inputs[0], inputs[1]
+    weight = inputs[2] if len(inputs) > 2 else None
+    suffix = _suffix(x, weight)
+    weight = None if weight is None else dense(weight)
+    return dense(x), dense(target), weight, suffix
+
+
+def _forward(ffi, functions, name, inputs, outs, ignore_index, reduction, *extra):
+    """The loss kernel of `functions` on (x, target[, weight]); a target out of range raises
+    the reference's IndexError; a call the kernel leaves to the composite (status 2)
+    declines."""
+    x, target, weight, suffix = _operands(inputs)
+    if suffix is None or reduction not in REDUCTIONS or outs[0].dtype is not x.dtype:
+        return NotImplemented
+    out = empty(outs[0].shape, outs[0].dtype)
+    call = Call(ffi)
+    bad = ffi.new("int64_t *")
+    status = functions[suffix](
+        *_layout(x), call.pointer(out), call.pointer(x), call.pointer(target),
+        ffi.NULL if weight is None else call.pointer(weight), int(ignore_index),
+        REDUCTIONS[reduction], *extra, bad)
+    if status == 1:
+        raise IndexOutOfRange(f"{name}: Target {bad[0]} is out of bounds.")
+    return NotImplemented if status else out
+
+
+def _backward(ffi, functions, ctx, g, reads_x, *numbers):
+    """dx by the backward kernel of `functions`, called (layout, dx, g, [x if reads_x,] target,
+    weight, ignore_index, reduction, *numbers)."""
+    x, target, weight, suffix = _operands(ctx.inputs)
+    if suffix is None or g.dtype is not x.dtype or ctx.reduction not in REDUCTIONS:
+        return NotImplemented
+    dx = empty(tuple(x._shape), x.dtype)
+    if dx.numel():
+        call = Call(ffi)
+        functions[suffix](
+            *_layout(x), call.pointer(dx), call.pointer(dense(g)),
+            *([call.pointer(x)] if reads_x else []), call.pointer(target),
+            ffi.NULL if weight is None else call.pointer(weight), int(ctx.ignore_index),
+            REDUCTIONS[ctx.reduction], *numbers)
+    return dx, None, None
+
+
 def kernels(ffi, lib) -> dict:
-    def nll_loss(inputs, outs, ignore_index, reduction):
-        x, target = inputs[0], inputs[1]
-        weight = inputs[2] if len(inputs) > 2 else None
-        suffix = _suffix(x, weight)
-        if suffix is None or reduction not in REDUCTIONS or outs[0].dtype is not x.dtype:
-            return NotImplemented
-        x, target = dense(x), dense(target)
-        weight = None if weight is None else dense(weight)
-        out = empty(outs[0].shape, outs[0].dtype)
-        call = Call(ffi)
-        bad = ffi.new("int64_t *")
-        status = getattr(lib, f"torsh_nll_loss_{suffix}")(
-            *_layout(x), call.pointer(out), call.pointer(x), call.pointer(target),
-            ffi.NULL if weight is None else call.pointer(weight), int(ignore_index),
-            REDUCTIONS[reduction], bad)
-        if status:
-            raise IndexOutOfRange(f"nll_loss: Target {bad[0]} is out of bounds.")
-        return out
-
-    forward = _functions(lib, "cross_entropy")
-
-    def cross_entropy_loss(inputs, outs, ignore_index, reduction, label_smoothing):
-        x, target = inputs[0], inputs[1]
-        weight = inputs[2] if len(inputs) > 2 else None
-        suffix = _suffix(x, weight)
-        if suffix is None or reduction not in REDUCTIONS or outs[0].dtype is not x.dtype:
-            return NotImplemented
-        x, target = dense(x), dense(target)
-        weight = None if weight is None else dense(weight)
-        out = empty(outs[0].shape, outs[0].dtype)
-        call = Call(ffi)
-        bad = ffi.new("int64_t *")
-        status = forward[suffix](
-            *_layout(x), call.pointer(out), call.pointer(x), call.pointer(target),
-            ffi.NULL if weight is None else call.pointer(weight), int(ignore_index),
-            REDUCTIONS[reduction], float(label_smoothing), bad)
-        if status == 1:
-            raise IndexOutOfRange(f"cross_entropy: Target {bad[0]} is out of bounds.")
-        return NotImplemented if status else out
-    return {"nll_loss": nll_loss, "cross_entropy_loss": cross_entropy_loss}
+    nll, cross_entropy = _functions(lib, "nll_loss"), _functions(lib, "cross_entropy")
+    return {
+        "nll_loss": lambda inputs, outs, ignore_index, reduction: _forward(
+            ffi, nll, "nll_loss", inputs, outs, ignore_index, reduction),
+        "cross_entropy_loss": lambda inputs, outs, ignore_index, reduction, label_smoothing:
+            _forward(ffi, cross_entropy, "cross_entropy", inputs, outs, ignore_index,
+                     reduction, float(label_smoothing))}
 
 
 def backward_kernels(ffi, lib) -> dict:
-    def nll_loss_backward(ctx, g):
-        """dx of nll_loss: -w[t_k] * g_k at each kept target (g_k / total weight for mean)."""
-        x, target = ctx.inputs[0], ctx.inputs[1]
-        weight = ctx.inputs[2] if len(ctx.inputs) > 2 else None
-        suffix = _suffix(x, weight)
-        if suffix is None or g.dtype is not x.dtype or ctx.reduction not in REDUCTIONS:
-            return NotImplemented
-        g, target = dense(g), dense(target)
-        weight = None if weight is None else dense(weight)
-        dx = empty(tuple(x.shape), x.dtype)
-        if dx.numel() == 0:
-            dx._storage.data[:] = 0
-        else:
-            call = Call(ffi)
-            getattr(lib, f"torsh_nll_loss_backward_{suffix}")(
-                *_layout(x), call.pointer(dx), call.pointer(g), call.pointer(target),
-                ffi.NULL if weight is None else call.pointer(weight), int(ctx.ignore_index),
-                REDUCTIONS[ctx.reduction])
-        return dx, None, None
-
-    backward = _functions(lib, "cross_entropy_backward")
-
-    def cross_entropy_backward(ctx, g):
-        """dx of cross_entropy_loss: g_k (a_k softmax(x_k) - q_k) (see torsh_loss.h)."""
-        x, target = ctx.inputs[0], ctx.inputs[1]
-        weight = ctx.inputs[2] if len(ctx.inputs) > 2 else None
-        suffix = _suffix(x, weight)
-        if suffix is None or g.dtype is not x.dtype or ctx.reduction not in REDUCTIONS:
-            return NotImplemented
-        g, x, target = dense(g), dense(x), dense(target)
-        weight = None if weight is None else dense(weight)
-        dx = empty(tuple(x._shape), x.dtype)
-        if dx.numel():
-            call = Call(ffi)
-            backward[suffix](
-                *_layout(x), call.pointer(dx), call.pointer(g), call.pointer(x),
-                call.pointer(target), ffi.NULL if weight is None else call.pointer(weight),
-                int(ctx.ignore_index), REDUCTIONS[ctx.reduction], float(ctx.label_smoothing))
-        return dx, None, None
-    return {"nll_loss": nll_loss_backward, "cross_entropy_loss": cross_entropy_backward}
+    """dx of nll_loss: -w[t_k] * g_k at each kept target (g_k / total weight for mean); dx
+    of cross_entropy_loss: g_k (a_k softmax(x_k) - q_k) (see torsh_loss.h)."""
+    nll = _functions(lib, "nll_loss_backward")
+    cross_entropy = _functions(lib, "cross_entropy_backward")
+    return {
+        "nll_loss": lambda ctx, g: _backward(ffi, nll, ctx, g, False),
+        "cross_entropy_loss": lambda ctx, g: _backward(ffi, cross_entropy, ctx, g, True,
+                                                       float(ctx.label_smoothing))}
