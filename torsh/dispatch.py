@@ -11,6 +11,13 @@
 
 View ops stop after step 4 and build a tensor over the input's storage. In-place ops run the
 out-of-place op and write the result back (`dispatch_inplace`).
+
+Steps 1-5 depend only on the call's *signature*: the device, dtype, shape and strides of each
+tensor argument, and the params. So when the serving backend can say so, it hands back a
+*plan* for the call: a function that runs its kernel for any later call of that signature.
+Dispatch keeps plans per op (`Op.plans`) and, for a signature it has seen, runs the plan and
+then step 6. A plan checks what varies between such calls (storage bounds) and may decline,
+sending the call down the full road. A call a plan served is traced as native.
 """
 from __future__ import annotations
 
@@ -20,6 +27,7 @@ import numpy as np
 
 from . import backends
 from ._core import dtype as dt
+from ._core.device import CPU
 from ._core.errors import AutogradError, DeviceMismatch, DTypeRuntimeError, ShapeMismatch
 from ._core.storage import Storage
 from .autograd.graph import Context, OpNode, gradient_edge
@@ -212,22 +220,39 @@ def _requires_grad(inputs) -> bool:
     return False
 
 
-def _record(op: Op, inputs: list[Tensor], outputs: tuple, params: dict, backend=None) -> None:
+def _record(op: Op, inputs, outputs: tuple, params: dict, backend=None) -> None:
     """Attach an autograd node to the outputs (the op's backward, with what it saved, and the
     backend that ran the forward: its fused backward kernel, if any, runs first)."""
-    needs = tuple([t._requires_grad for t in inputs])
-    shapes = tuple([t._shape for t in inputs])
-    dtypes = tuple([t.dtype for t in inputs])
-    ctx = Context(tuple(inputs) if op.saves_inputs else None, params, shapes, dtypes, needs)
-    edges = tuple([gradient_edge(t) if need else None for t, need in zip(inputs, needs)])
-    node = OpNode(op, ctx, edges, len(outputs))
-    node.backend = backend
-    node.input_meta = list(zip(shapes, dtypes))
-    node.output_meta = [(o._shape, o.dtype, o._storage.device) for o in outputs]
-    differentiable = op.differentiable_outputs
-    for i, out in enumerate(outputs):
-        if (differentiable is None or i in differentiable) and out.dtype.is_floating_point:
-            out.grad_fn, out._output_nr, out._requires_grad = node, i, True
+    needs, shapes, dtypes, edges = [], [], [], []
+    for t in inputs:            # one pass (this runs on every recorded op)
+        need = t._requires_grad
+        needs.append(need)
+        shapes.append(t._shape)
+        dtypes.append(t.dtype)
+        if not need:
+            edges.append(None)
+        elif t.grad_fn is not None:
+            edges.append((t.grad_fn, t._output_nr))
+        else:
+            sink = t._accumulator
+            edges.append((sink, 0) if sink is not None else gradient_edge(t))
+    shapes, dtypes = tuple(shapes), tuple(dtypes)
+    ctx = Context(tuple(inputs) if op.saves_inputs else None, params, shapes, dtypes,
+                  tuple(needs))
+    node = OpNode(op, ctx, tuple(edges), len(outputs), backend)
+    node.input_meta = tuple(zip(shapes, dtypes))
+    if len(outputs) == 1:
+        out = outputs[0]
+        node.output_meta = ((out._shape, out.dtype, out._storage.device),)
+        differentiable = op.differentiable_outputs
+        if out.dtype.is_floating_point and (differentiable is None or 0 in differentiable):
+            out.grad_fn, out._output_nr, out._requires_grad = node, 0, True
+    else:
+        node.output_meta = tuple([(o._shape, o.dtype, o._storage.device) for o in outputs])
+        differentiable = op.differentiable_outputs
+        for i, out in enumerate(outputs):
+            if (differentiable is None or i in differentiable) and out.dtype.is_floating_point:
+                out.grad_fn, out._output_nr, out._requires_grad = node, i, True
     if op.saves_output:
         ctx.outputs = outputs
         ctx.output = outputs[0]
@@ -255,6 +280,23 @@ def _prepare(op: Op, args) -> list[Tensor]:
 
 def dispatch(op: Op, *args, **params):
     """Run `op` on `args` (tensors or numbers) with keyword `params`; see the module doc."""
+    plans = op.plans
+    if plans is not None:
+        entry = plans.get(_signature(args, params))
+        if entry is not None:
+            run, served_by, single = entry
+            outputs = run(args)
+            if outputs is not NotImplemented:
+                if _tracers:
+                    backends.record(op.name, served_by.name, "native")
+                if type(outputs) is not tuple:
+                    outputs = (outputs,)
+                if op.backward is not None and _GRAD_MODE["enabled"]:
+                    for t in args:
+                        if t._requires_grad or t.grad_fn is not None:
+                            _record(op, list(args), outputs, params, served_by)
+                            break
+                return outputs[0] if single else outputs
     inputs = _prepare(op, args)
     outs = op.meta(*inputs, **params)
     single = type(outs) is Out
@@ -268,12 +310,56 @@ def dispatch(op: Op, *args, **params):
         outputs = (_make_view(op, inputs[0], params),)
     else:
         outputs, served_by = _run_kernel(op, inputs, outs, params)
+        if served_by is not None:
+            _keep_plan(op, args, inputs, outs, params, served_by, single)
     if op.backward is not None and _GRAD_MODE["enabled"]:
         for t in inputs:
             if t._requires_grad or t.grad_fn is not None:
                 _record(op, inputs, outputs, params, served_by)
                 break
     return outputs[0] if single else outputs
+
+
+# ------------------------------------------------------------ plans
+
+MAX_PLANS_PER_OP = 256
+# Param values a signature may hold: immutable, compared by value (with their type, since
+# 1 == 1.0 == True while min=1 and min=1.0 give different dtypes).
+_PLAIN_PARAMS = frozenset({int, float, bool, str, type(None), tuple, dt.dtype})
+
+
+def _signature(args: tuple, params: dict):
+    """What steps 1-5 depend on (see the module doc), or None when a plan cannot stand for the
+    call: an argument that is not a CPU tensor, a wrapped number, a param that is not plain.
+    (Plans serve the CPU: its chain's first backend is part of the signature.)"""
+    key = [_CPU_CHAIN[0]]
+    for t in args:
+        if type(t) is not Tensor or t._wrapped_number or t._storage.device is not CPU:
+            return None
+        key += (t.dtype, t._shape, t._stride)
+    for name, value in params.items():
+        kind = type(value)
+        if kind not in _PLAIN_PARAMS:
+            return None
+        key += (name, kind, value)
+    return tuple(key)
+
+
+def _keep_plan(op: Op, args: tuple, inputs: list, outs: tuple, params: dict, backend,
+               single: bool) -> None:
+    """Ask the backend that served a call for its plan, and keep it under the signature.
+    Only calls whose inputs are the arguments themselves (nothing wrapped, nothing cast)."""
+    if len(inputs) != len(args) or any(i is not a for i, a in zip(inputs, args)):
+        return
+    key = _signature(args, params)
+    if key is None:
+        return
+    run = backend.plan(op, inputs, outs, params)
+    if run is None:
+        return
+    if op.plans is None or len(op.plans) >= MAX_PLANS_PER_OP:
+        op.plans = {}
+    op.plans[key] = (run, backend, single)
 
 
 def _make_view(op: Op, source: Tensor, params: dict) -> Tensor:

@@ -50,7 +50,9 @@ CPU = device("cpu")
 
 
 def as_device(value) -> device:
-    if value is None:
+    """The device named by `value`; always the one `CPU` object for the CPU (so code can
+    compare with `is`)."""
+    if value is None or value == "cpu":
         return CPU
     if isinstance(value, int):
         return device("cuda", value)

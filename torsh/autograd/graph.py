@@ -84,11 +84,18 @@ class Node:
 class OpNode(Node):
     """The node of a torsh op: runs the op's backward formula on the saved context."""
 
-    def __init__(self, op, ctx, next_functions, num_outputs):
-        super().__init__(_node_name(op.name), next_functions, num_outputs)
+    def __init__(self, op, ctx, next_functions, num_outputs, backend=None):
+        # Node.__init__, written out: a node is made on every recorded op
+        name = _NODE_NAMES.get(op.name)
+        self._name = name if name is not None else _node_name(op.name)
+        self.next_functions = next_functions
+        self.num_outputs = num_outputs
+        self.sequence_nr = next(_sequence)
+        if _anomaly["enabled"]:
+            self.stack = traceback.format_stack()[:-3]
         self.op = op
         self.ctx = ctx
-        self.backend = None      # the backend whose kernel ran the forward (dispatch sets it)
+        self.backend = backend   # the backend whose kernel ran the forward
 
     def apply(self, *grads):
         if self.ctx is None:
@@ -151,29 +158,37 @@ def _check_version(tensor, version: int, node_name: str) -> None:
             f"{version} instead.")
 
 
-class SavedTensors(tuple):
-    """Saved inputs: reading one checks that it was not modified in place since it was saved.
+class SavedTensors:
+    """Saved inputs, a read-only sequence: reading one checks that it was not modified in
+    place since it was saved.
 
     The check is on read, not on save, so an op whose backward does not need an input (mul
     by a constant needs only the constant) does not mind that input changing afterwards.
     """
 
-    def __new__(cls, tensors, node_name: str = "backward"):
-        saved = super().__new__(cls, tensors)
-        saved.versions = tuple([t._storage.version if t is not None else None for t in tensors])
-        saved.node_name = node_name
-        return saved
+    __slots__ = ("tensors", "versions", "node_name")
+
+    def __init__(self, tensors: tuple, node_name: str = "backward"):
+        self.tensors = tensors
+        versions = []
+        for t in tensors:
+            versions.append(None if t is None else t._storage.version)
+        self.versions = versions
+        self.node_name = node_name
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return tuple(self[i] for i in range(len(self))[index])
-        tensor = tuple.__getitem__(self, index)
+            return tuple([self[i] for i in range(len(self.tensors))[index]])
+        tensor = self.tensors[index]
         if tensor is not None:
             _check_version(tensor, self.versions[index], self.node_name)
         return tensor
 
+    def __len__(self) -> int:
+        return len(self.tensors)
+
     def __iter__(self):
-        return (self[i] for i in range(len(self)))
+        return (self[i] for i in range(len(self.tensors)))
 
 
 class Context:

@@ -15,6 +15,12 @@
   a fused kernel writes plain storage, so only the formula is differentiable again. Like a
   forward kernel, it may decline a call by returning NotImplemented.
 
+- `plan(op, inputs, outs, params) -> callable | None` (optional): after this backend's kernel
+  served a call, a function `run(inputs)` that serves every later call with the same
+  signature (device, dtype, shape and strides of each input, the params; see torsh.dispatch)
+  and returns what the kernel would, or NotImplemented to decline. It may skip every check
+  that depends on the signature alone, and must repeat the rest (storage bounds, values).
+
 `is_primitive(op)` says which ops a backend must implement to run everything: elementwise
 map/zip/ternary ops, reductions along dims, strided copy, cast, matmul, gather/scatter. Every
 other op should have a `decompose` down to these; where it does not yet, the CPU falls back to
@@ -59,6 +65,9 @@ class Backend:
         return None
 
     def backward_kernel(self, op):
+        return None
+
+    def plan(self, op, inputs, outs, params):
         return None
 
     def allocate(self, count, dtype, device):

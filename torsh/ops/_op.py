@@ -49,6 +49,8 @@ class Op:
     differentiable_outputs: tuple | None = None
     doc: str = ""
     extra: dict = field(default_factory=dict)
+    # dispatch's memo: call signature -> the serving backend's plan (see torsh.dispatch)
+    plans: dict | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"

@@ -3,7 +3,8 @@
 `C_BACKEND.kernel(op)` gives the C kernel for an op, or None (each module of this package
 contributes the kernels of one family); a kernel may also decline a
 call it does not cover (a dtype, a parameter) by returning NotImplemented, and the dispatcher
-then goes on down the CPU chain (decomposition, then the reference). The library is built by
+then goes on down the CPU chain (decomposition, then the reference). `C_BACKEND.plan` hands
+dispatch a plan for each call a kernel served (see torsh.dispatch). The library is built by
 the package build or `make kernels` (`python torsh/backends/c/build.py`); when it is missing,
 the backend is unavailable and says how to build it. TORSH_C_SANITIZE=1 loads the
 sanitizer build instead (`make test-asan`).
@@ -51,11 +52,13 @@ class CBackend(Backend):
             self._kernels = {}
             return
         self._reason = ""
-        self._kernels, self._backward_kernels = {}, {}
+        self._kernels, self._backward_kernels, self._planners = {}, {}, {}
         for module in _kernel_modules():
             self._kernels.update(module.kernels(self.ffi, self.lib))
             if hasattr(module, "backward_kernels"):
                 self._backward_kernels.update(module.backward_kernels(self.ffi, self.lib))
+            if hasattr(module, "planners"):
+                self._planners.update(module.planners(self.ffi, self.lib))
         self._kernels = widen(self._kernels)
 
     def is_available(self) -> bool:
@@ -69,6 +72,19 @@ class CBackend(Backend):
 
     def backward_kernel(self, op):
         return self._backward_kernels.get(op.name)
+
+    def plan(self, op, inputs, outs, params):
+        """The module's own plan where it has one (the vectorised elementwise kernels: bounds
+        checks and the call, nothing else), else the kernel itself with the meta's answer
+        kept: every C kernel checks what is not in the signature on each call."""
+        planner = self._planners.get(op.name)
+        run = planner(inputs, outs, params) if planner is not None else None
+        if run is None:
+            kernel = self._kernels[op.name]
+
+            def run(inputs):
+                return kernel(inputs, outs, **params)
+        return run
 
     def native_ops(self) -> list:
         return sorted(self._kernels)

@@ -12,7 +12,9 @@ import math
 
 from .cast import run_map
 from ..._core import dtype as dt
-from .operands import Call, broadcast_strides, empty, handle, merge_dims
+from ..._core.allocator import allocate
+from ..._core.shape import contiguous_strides
+from .operands import Call, broadcast_strides, check_inside, empty, handle, merge_dims
 
 FAST_UNARY = {"neg": "TORSH_NEG", "abs": "TORSH_ABS", "exp": "TORSH_EXP", "log": "TORSH_LOG",
               "sqrt": "TORSH_SQRT", "tanh": "TORSH_TANH", "sigmoid": "TORSH_SIGMOID",
@@ -68,56 +70,93 @@ def _fast_functions(lib, function: str) -> dict:
 _FLAT: dict = {}
 
 
-def _fast(ffi, function, code: int, inputs, out_spec):
-    """out = f(inputs...) over out_spec.shape with a vectorised kernel, when every operand has
-    the output's dtype (else NotImplemented). Row-major operands of the output's shape take
-    one flat walk; any other layout goes through merge_dims and the checked Call."""
+def _flat(ffi, count: int):
+    flat = _FLAT.get(count)
+    if flat is None:
+        flat = ffi.new("int64_t[2]", [count, 1])
+        if len(_FLAT) < 4096:
+            _FLAT[count] = flat
+    return flat
+
+
+def _flat_pointer(ffi, tensor, count: int, dtype):
+    """The typed pointer to the tensor's first element, or None when its storage does not
+    hold `count` elements from its offset."""
+    offset, storage = tensor._offset, tensor._storage
+    if offset < 0 or offset + count > len(storage.data):
+        return None
+    kept = storage.handle
+    if kept is None or storage.data.dtype is not dtype.numpy:
+        kept = handle(ffi, storage, dtype)
+    return kept + offset if offset else kept
+
+
+def _fast_plan(ffi, function, code: int, inputs, out_spec):
+    """run(inputs) -> out = f(inputs...) over out_spec.shape with a vectorised kernel, for
+    every call whose operands have the dtypes, shapes and strides of these (see
+    Backend.plan); None when an operand's dtype is not the output's. Row-major operands of
+    the output's shape take one flat walk; other layouts walk their merged dims."""
     shape, dtype = out_spec
-    flat_walk = True
-    for t in inputs:
-        if t.dtype is not dtype:
-            return NotImplemented
-        if t._shape != shape:
-            flat_walk = False
-    out = empty(shape, dtype)
-    count = len(out._storage.data)
+    if any(t.dtype is not dtype for t in inputs):
+        return None
+    count = math.prod(shape)
     if count == 0:
-        return out
-    row_major = out._stride
-    for t in inputs:
-        if not flat_walk or t._stride != row_major or t._offset < 0 \
-                or t._offset + count > len(t._storage.data):
-            break
-    else:                       # one flat loop over every operand, bounds checked above
-        flat = _FLAT.get(count)
-        if flat is None:
-            flat = ffi.new("int64_t[2]", [count, 1])
-            if len(_FLAT) < 4096:
-                _FLAT[count] = flat
-        unit = flat + 1
-        pointers = []
-        for t in inputs:
-            storage = t._storage
-            kept = storage.handle
-            if kept is None or storage.data.dtype is not dtype.numpy:
-                kept = handle(ffi, storage, dtype)
-            pointers.append(kept + t._offset if t._offset else kept)
-        out_pointer = handle(ffi, out._storage, dtype)
-        if len(pointers) == 1:
-            status = function(code, 1, flat, out_pointer, pointers[0], unit)
-        else:
-            status = function(code, 1, flat, out_pointer, pointers[0], unit, pointers[1], unit)
+        return lambda inputs: empty(shape, dtype)
+    row_major = tuple(contiguous_strides(shape))
+    if all(t._shape == shape and t._stride == row_major for t in inputs):
+        return _flat_run(ffi, function, code, len(inputs), shape, count, dtype)
+    walk, strides = merge_dims(shape, [broadcast_strides(t, shape) for t in inputs])
+    call = Call(ffi)        # its arrays live as long as the plan
+    c_walk, c_strides = call.int64s(walk), [call.int64s(st) for st in strides]
+
+    def run(inputs):
+        operands = []
+        for tensor, tensor_strides in zip(inputs, c_strides):
+            operands += [call.pointer(tensor), tensor_strides]
+        out = empty(shape, dtype)
+        status = function(code, len(walk), c_walk, handle(ffi, out._storage, dtype), *operands)
         if status != 0:
             raise RuntimeError(f"C kernel {function} refused op code {code}")
         return out
-    shape, strides = merge_dims(shape, [broadcast_strides(t, shape) for t in inputs])
-    call = Call(ffi)
-    operands = []
-    for tensor, tensor_strides in zip(inputs, strides):
-        operands += [call.pointer(tensor), call.int64s(tensor_strides)]
-    status = function(code, len(shape), call.int64s(shape), call.pointer(out), *operands)
-    if status != 0:
-        raise RuntimeError(f"C kernel {function} refused op code {code}")
+    return run
+
+
+def _flat_run(ffi, function, code: int, arity: int, shape: tuple, count: int, dtype):
+    """run(inputs) for row-major operands: one flat loop, each operand's bounds checked."""
+    from ...tensor import Tensor
+    flat = _flat(ffi, count)
+    unit = flat + 1
+
+    def unary(inputs):
+        x = _flat_pointer(ffi, inputs[0], count, dtype)
+        if x is None:
+            return NotImplemented
+        out = Tensor(allocate(count, dtype), shape, None, 0, dtype)
+        if function(code, 1, flat, handle(ffi, out._storage, dtype), x, unit):
+            raise RuntimeError(f"C kernel {function} refused op code {code}")
+        return out
+
+    def binary(inputs):
+        a, b = inputs
+        a, b = _flat_pointer(ffi, a, count, dtype), _flat_pointer(ffi, b, count, dtype)
+        if a is None or b is None:
+            return NotImplemented
+        out = Tensor(allocate(count, dtype), shape, None, 0, dtype)
+        if function(code, 1, flat, handle(ffi, out._storage, dtype), a, unit, b, unit):
+            raise RuntimeError(f"C kernel {function} refused op code {code}")
+        return out
+    return unary if arity == 1 else binary
+
+
+def _fast(ffi, function, code: int, inputs, out_spec):
+    """out = f(inputs...) by the vectorised kernel (see _fast_plan), or NotImplemented."""
+    run = _fast_plan(ffi, function, code, inputs, out_spec)
+    if run is None:
+        return NotImplemented
+    out = run(inputs)
+    if out is NotImplemented:       # an operand reaches outside its storage: say which
+        for t in inputs:
+            check_inside(t)
     return out
 
 
@@ -191,6 +230,25 @@ def kernels(ffi, lib) -> dict:
     table["bitwise_not"] = _bitwise_not(ffi, lib)
     table["clamp"] = _clamp(ffi, lib)
     return table
+
+
+def planners(ffi, lib) -> dict:
+    """{op name: planner(inputs, outs, params) -> run | None}: plans (see Backend.plan) for
+    the calls the vectorised kernels serve."""
+    fast = {**FAST_UNARY, **FAST_BINARY, "add": "TORSH_ADD", "sub": "TORSH_SUB"}
+    return {name: _fast_planner(ffi, lib, name, constant) for name, constant in fast.items()}
+
+
+def _fast_planner(ffi, lib, name: str, constant: str):
+    code = getattr(lib, constant)
+    functions = _fast_functions(lib, "torsh_unary" if name in FAST_UNARY else "torsh_binary")
+
+    def planner(inputs, outs, params):
+        if any(key != "alpha" or value != 1 for key, value in params.items()):
+            return None                 # add/sub with alpha != 1 go through torsh_map
+        function = functions.get(outs[0].dtype)
+        return None if function is None else _fast_plan(ffi, function, code, inputs, outs[0])
+    return planner
 
 
 # op name -> (torsh_map op, the saved tensor it reads, params from ctx)

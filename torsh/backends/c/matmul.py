@@ -144,7 +144,7 @@ def _linear_backward(gemm, ctx, g):
     """dx = g W, dW = g^T x, db = sum of g over rows (a product with a row of ones)."""
     x, weight = ctx.inputs[0], ctx.inputs[1]
     bias = ctx.inputs[2] if len(ctx.inputs) == 3 else None
-    suffix = _suffix(ctx.inputs + (g,), x.dtype)
+    suffix = _suffix((*ctx.inputs, g), x.dtype)
     if suffix is None or g.numel() == 0 or x.numel() == 0:
         return NotImplemented
     out_features, in_features = weight._shape
