@@ -24,9 +24,16 @@ static int pairs(int64_t count, const int64_t *lo, const int64_t *hi) {
 #define MAX4(T, a, b, c, d, best, code)                                                        \
     T best = a;                                                                                \
     int code = 0;                                                                              \
-    if (b > best || b != b) { best = b; code = 1; }                                            \
-    if (c > best || c != c) { best = c; code = 2; }                                            \
-    if (d > best || d != d) { best = d; code = 3; }
+    MAX4_TAKE(b, best, code, 1)                                                                \
+    MAX4_TAKE(c, best, code, 2)                                                                \
+    MAX4_TAKE(d, best, code, 3)
+/* selects, not branches: on real data the winner is unpredictable */
+#define MAX4_TAKE(v, best, code, k)                                                            \
+    {                                                                                          \
+        int take = (v > best) | (v != v);                                                      \
+        best = take ? v : best;                                                                \
+        code = take ? k : code;                                                                \
+    }
 
 #ifdef _OPENMP
 #define THREAD omp_get_thread_num()

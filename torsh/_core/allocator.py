@@ -28,6 +28,9 @@ import numpy as np
 from .storage import Storage
 
 MAX_CACHED_BUFFERS = 4096
+# Cached buffers start on a cache line: vector loads and stores then never straddle two lines
+# (the C library's heap gives 16-byte alignment, which costs memory-bound kernels ~10%).
+ALIGNMENT = 64
 # Smaller buffers are counted but not cached: the C library's heap already reuses them
 # without page faults, faster than a cache written in Python could.
 POOL_MIN_BYTES = 1 << 16
@@ -116,15 +119,23 @@ def _pooled(state: _State, count: int, dtype) -> PooledStorage:
         state.reuses += 1
     else:
         try:
-            array = np.empty(count, dtype=dtype.numpy)
+            array = _aligned_empty(count, dtype)
         except MemoryError:
             state.retries += 1
             empty_cache()
-            array = np.empty(count, dtype=dtype.numpy)
+            array = _aligned_empty(count, dtype)
         handle = None
     storage = PooledStorage(array)
     storage.handle, storage.key, storage.served = handle, key, array.nbytes
     return storage
+
+
+def _aligned_empty(count: int, dtype) -> np.ndarray:
+    """np.empty(count, dtype) whose first element lies on an ALIGNMENT-byte boundary."""
+    nbytes = count * dtype.itemsize
+    raw = np.empty(nbytes + ALIGNMENT, dtype=np.uint8)
+    start = -raw.ctypes.data % ALIGNMENT
+    return raw[start:start + nbytes].view(dtype.numpy)
 
 
 def _release(storage: PooledStorage) -> None:
@@ -132,8 +143,12 @@ def _release(storage: PooledStorage) -> None:
     state.allocated -= storage.served
     array, handle, key = storage.data, storage.handle, storage.key
     # Reused only if nothing but the storage, its handle, `array` here and getrefcount's
-    # argument refers to the buffer, and it is still the buffer that was served.
-    if sys.getrefcount(array) != 3 + (handle is not None) or array.nbytes != storage.served:
+    # argument refers to the array, nothing but the array (and `owner`, and getrefcount's
+    # argument) to the memory it views (numpy views of it name that owner as their base),
+    # and it is still the buffer that was served.
+    owner = array.base
+    if sys.getrefcount(array) != 3 + (handle is not None) or array.nbytes != storage.served \
+            or owner is not None and sys.getrefcount(owner) != 3:
         return
     nbytes = array.nbytes
     if nbytes > state.limit:

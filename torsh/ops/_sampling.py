@@ -15,7 +15,7 @@ from .._core.device import as_device
 from .._core.errors import DTypeNotImplemented, DTypeRuntimeError, InvalidArgumentRuntime
 from .._core.generator import SIGNIFICAND_DIGITS, Generator, default_generator
 from .._core.shape import as_index
-from .._core.storage import Storage
+from .._core.allocator import allocate
 from ..backends.reference import from_array, to_array
 from ..tensor import Tensor
 from ._array import Array, broadcast_to
@@ -70,8 +70,10 @@ def continuous_only(dtype: dt.dtype, distribution: str, op: str) -> None:
 def new_leaf(values, shape, dtype, device, requires_grad, out=None, op="") -> Tensor:
     """A fresh leaf holding `values` (row-major: a list, or the float64 / int64 / bool numpy
     array a generator's accelerator draws), rounded once to dtype; or written to out."""
-    if isinstance(values, np.ndarray):
-        values = Tensor(Storage(round_draws(values, dtype)), tuple(shape), dtype=dtype)
+    if isinstance(values, np.ndarray):      # into the allocator's (aligned, counted) memory
+        storage = allocate(values.size, dtype)
+        storage.data[...] = round_draws(values, dtype)
+        values = Tensor(storage, tuple(shape), dtype=dtype)
     else:
         values = from_array(Array(values, shape), dtype)
     result = finish_creation(values, device, requires_grad)

@@ -69,28 +69,54 @@ def _lead_and_plane(shape, d) -> tuple:
     return _prod(shape[:-d]), _prod(shape[-d:])
 
 
+# Window tables are a pure function of the sizes and the pooling's params, and kernels only
+# read them: each geometry's cffi arrays are built once (a training loop pools the same
+# geometry every step; building them in Python cost more than the pooling itself).
+_GEOMETRIES: dict = {}
+_GEOMETRIES_LIMIT = 1024
+
+
+def _geometry(key: tuple, make):
+    """make() for `key`, made once and kept."""
+    made = _GEOMETRIES.get(key)
+    if made is None:
+        made = make()
+        if len(_GEOMETRIES) >= _GEOMETRIES_LIMIT:
+            _GEOMETRIES.clear()
+        _GEOMETRIES[key] = made
+    return made
+
+
+def _int64s(ffi, values):
+    return ffi.new("int64_t[]", [int(v) for v in values] or [0])
+
+
 # ------------------------------------------------------------ max
 
-def _max(ffi, lib, x, specs, per_dim_taps, per_dim_firsts, steps, row=(0, 0, 0)):
-    """Run torsh_pool3_max over the windows of 1, 2 or 3 dims (row: the last dim's kernel,
+def _max_tables(ffi, x_sizes, out_sizes, per_dim_taps, per_dim_firsts, steps, row):
+    """(sizes, tables, has an empty window) for torsh_pool3_max (row: the last dim's kernel,
     stride and padding when its windows are uniform, else zeros)."""
-    d = len(per_dim_taps)
-    values, indices = empty(specs[0].shape, specs[0].dtype), empty(specs[1].shape, specs[1].dtype)
-    if values.numel() == 0:
-        return values, indices
-    suffix = _MAX_SUFFIX[x.dtype.name]
-    if not x.dtype.is_floating_point and any(not t for dim in per_dim_taps for t in dim):
-        return NotImplemented          # an empty window's -inf has no integer value
     tables = []
     for taps, firsts in zip(_as3_tables(per_dim_taps, [[0]]), _as3_tables(per_dim_firsts, [0])):
         lo, hi = _lo_hi(taps)
         tables += lo + hi + list(firsts)
+    sizes = [*_as3(x_sizes, 1), *_as3(out_sizes, 1), *_as3(steps, 1), *row]
+    empty_window = any(not t for dim in per_dim_taps for t in dim)
+    return _int64s(ffi, sizes), _int64s(ffi, tables), empty_window
+
+
+def _max(ffi, lib, x, specs, d, geometry):
+    """Run torsh_pool3_max over the windows of the last d dims (geometry: _max_tables)."""
+    values, indices = empty(specs[0].shape, specs[0].dtype), empty(specs[1].shape, specs[1].dtype)
+    if values.numel() == 0:
+        return values, indices
+    sizes, tables, empty_window = geometry
+    if empty_window and not x.dtype.is_floating_point:
+        return NotImplemented          # an empty window's -inf has no integer value
     call = Buffers(ffi)
-    getattr(lib, f"torsh_pool3_max_{suffix}")(
-        _prod(x.shape[:-d]),
-        call.int64s([*_as3(x.shape[-d:], 1), *_as3(specs[0].shape[-d:], 1), *_as3(steps, 1),
-                     *row]),
-        call.int64s(tables), call.of(dense(x)), call.tensor(values), call.tensor(indices))
+    getattr(lib, f"torsh_pool3_max_{_MAX_SUFFIX[x.dtype.name]}")(
+        _prod(x._shape[:-d]), sizes, tables, call.of(dense(x)), call.tensor(values),
+        call.tensor(indices))
     return values, indices
 
 
@@ -98,24 +124,36 @@ def _max_pool(ffi, lib, inputs, outs, kernel_size, stride, padding, dilation, ce
     x = inputs[0]
     if x.dtype.name not in _MAX_SUFFIX or len(kernel_size) > 3:
         return NotImplemented
-    spatial = tuple(x.shape[-len(kernel_size):])
-    sizes, taps = _windows().pool_geometry(spatial, kernel_size, stride, padding, dilation,
-                                           ceil_mode)
-    firsts = [_windows().pool_firsts(*args) for args in zip(sizes, stride, padding, dilation)]
-    return _max(ffi, lib, x, outs, taps, firsts, dilation,
-                (kernel_size[-1], stride[-1], padding[-1]))
+    d = len(kernel_size)
+    spatial = tuple(x._shape[-d:])
+
+    def make():
+        sizes, taps = _windows().pool_geometry(spatial, kernel_size, stride, padding, dilation,
+                                               ceil_mode)
+        firsts = [_windows().pool_firsts(*args) for args in
+                  zip(sizes, stride, padding, dilation)]
+        return _max_tables(ffi, spatial, sizes, taps, firsts, dilation,
+                           (kernel_size[-1], stride[-1], padding[-1]))
+    geometry = _geometry(("max_pool", spatial, tuple(kernel_size), tuple(stride),
+                          tuple(padding), tuple(dilation), ceil_mode), make)
+    return _max(ffi, lib, x, outs, d, geometry)
 
 
 def _adaptive_max(ffi, lib, inputs, outs, output_size):
     x = inputs[0]
     if suffix_of(x) is None or len(output_size) > 3:
         return NotImplemented
-    spatial = tuple(x.shape[-len(output_size):])
-    taps = [_windows().adaptive_taps(n, o) for n, o in zip(spatial, output_size)]
-    if any(not t for dim in taps for t in dim) and x.numel():
+    d = len(output_size)
+    spatial = tuple(x._shape[-d:])
+
+    def make():
+        taps = [_windows().adaptive_taps(n, o) for n, o in zip(spatial, output_size)]
+        firsts = [[t[0] if t else 0 for t in dim] for dim in taps]
+        return _max_tables(ffi, spatial, output_size, taps, firsts, (1,) * d, (0, 0, 0))
+    geometry = _geometry(("adaptive_max_pool", spatial, tuple(output_size)), make)
+    if geometry[2] and x.numel():
         return NotImplemented
-    firsts = [[t[0] if t else 0 for t in dim] for dim in taps]
-    return _max(ffi, lib, x, outs, taps, firsts, (1,) * len(output_size))
+    return _max(ffi, lib, x, outs, d, geometry)
 
 
 # ------------------------------------------------------------ take / scatter
@@ -178,44 +216,57 @@ def _max_unpool(ffi, lib, inputs, outs, output_size):
 
 # ------------------------------------------------------------ means
 
-def _mean(ffi, lib, x, spec, per_dim_taps, divisors, override):
-    d = len(per_dim_taps)
-    out = empty(spec.shape, spec.dtype)
-    if out.numel() == 0:
-        return out
+def _divisors(ffi, divisors):
+    return ffi.new("double[]", [float(v) for dim in _as3_tables(divisors, [1]) for v in dim])
+
+
+def _mean_tables(ffi, x_sizes, out_sizes, per_dim_taps, divisors):
+    """(sizes, tables, divisors) for torsh_pool3_mean."""
     tables = []
     for taps in _as3_tables(per_dim_taps, [[0]]):
         lo, hi = _lo_hi(taps)
         tables += lo + hi
+    sizes = [*_as3(x_sizes, 1), *_as3(out_sizes, 1)]
+    return _int64s(ffi, sizes), _int64s(ffi, tables), _divisors(ffi, divisors)
+
+
+def _mean(ffi, lib, x, spec, d, geometry, override):
+    out = empty(spec.shape, spec.dtype)
+    if out.numel() == 0:
+        return out
+    sizes, tables, divisors = geometry
     call = Buffers(ffi)
-    sizes = [*_as3(x.shape[-d:], 1), *_as3(spec.shape[-d:], 1)]
     getattr(lib, f"torsh_pool3_mean_{suffix_of(x) or 'i64'}")(
-        _prod(x.shape[:-d]), call.int64s(sizes), call.int64s(tables),
-        call.of(np.array([float(v) for dim in _as3_tables(divisors, [1]) for v in dim])),
-        float(override or 0), call.of(dense(x)), call.tensor(out))
+        _prod(x._shape[:-d]), sizes, tables, divisors, float(override or 0),
+        call.of(dense(x)), call.tensor(out))
     return out
 
 
-def _mean_backward(ffi, lib, g, spec, input_size, per_dim_taps, divisors, override):
-    d = len(per_dim_taps)
+def _mean_backward_tables(ffi, input_size, g_sizes, per_dim_taps, divisors):
+    """(sizes, tables, divisors, output cells) for torsh_pool3_mean_backward."""
+    input_size = _as3(input_size, 1)
+    tables = []
+    for taps, n in zip(_as3_tables(per_dim_taps, [[0]]), input_size):
+        first, end = _readers(taps, n)
+        tables += first + end
+    sizes = [*input_size, *_as3(g_sizes, 1)]
+    return (_int64s(ffi, sizes), _int64s(ffi, tables), _divisors(ffi, divisors),
+            max(_prod(sizes[3:]), 1))
+
+
+def _mean_backward(ffi, lib, g, spec, d, geometry, override):
     out = empty(spec.shape, spec.dtype)
     if out.numel() == 0:
         return out
     if g.numel() == 0:
         out._storage.data[:] = 0
         return out
-    input_size = _as3(input_size, 1)
-    tables = []
-    for taps, n in zip(_as3_tables(per_dim_taps, [[0]]), input_size):
-        first, end = _readers(taps, n)
-        tables += first + end
+    sizes, tables, divisors, cells = geometry
     call = Buffers(ffi)
-    sizes = [*input_size, *_as3(g.shape[-d:], 1)]
     getattr(lib, f"torsh_pool3_mean_backward_{suffix_of(g)}")(
-        _prod(g.shape[:-d]), call.int64s(sizes), call.int64s(tables),
-        call.of(np.array([float(v) for dim in _as3_tables(divisors, [1]) for v in dim])),
-        float(override or 0), call.of(dense(g)), call.tensor(out),
-        call.of(np.empty(max(_prod(sizes[3:]), 1) * max(lib.torsh_get_num_threads(), 1))))
+        _prod(g._shape[:-d]), sizes, tables, divisors, float(override or 0),
+        call.of(dense(g)), call.tensor(out),
+        call.of(np.empty(cells * max(lib.torsh_get_num_threads(), 1))))
     return out
 
 
@@ -237,12 +288,19 @@ def _avg_pool(ffi, lib, inputs, outs, kernel_size, stride, padding, ceil_mode,
     integer = x.dtype.name == "int64"
     if suffix_of(x) is None and not integer or len(kernel_size) > 3:
         return NotImplemented
-    taps, divisors = _avg_windows(tuple(x.shape[-len(kernel_size):]), kernel_size, stride,
-                                  padding, ceil_mode, count_include_pad)
-    if integer and ((divisor_override or 1) < 0 or not divisor_override and
-                    any(v <= 0 for dim in divisors for v in dim)):
+    d = len(kernel_size)
+    spatial = tuple(x._shape[-d:])
+
+    def make():
+        taps, divisors = _avg_windows(spatial, kernel_size, stride, padding, ceil_mode,
+                                      count_include_pad)
+        positive = all(v > 0 for dim in divisors for v in dim)
+        return _mean_tables(ffi, spatial, outs[0].shape[-d:], taps, divisors), positive
+    geometry, positive = _geometry(("avg_pool", spatial, tuple(kernel_size), tuple(stride),
+                                    tuple(padding), ceil_mode, count_include_pad), make)
+    if integer and ((divisor_override or 1) < 0 or not divisor_override and not positive):
         return NotImplemented          # Python's floor division by a negative divisor, or 0
-    return _mean(ffi, lib, x, outs[0], taps, divisors, divisor_override)
+    return _mean(ffi, lib, x, outs[0], d, geometry, divisor_override)
 
 
 def _avg_pool_backward(ffi, lib, inputs, outs, input_size, kernel_size, stride, padding,
@@ -250,9 +308,16 @@ def _avg_pool_backward(ffi, lib, inputs, outs, input_size, kernel_size, stride, 
     g = inputs[0]
     if suffix_of(g) is None or len(kernel_size) > 3:
         return NotImplemented
-    taps, divisors = _avg_windows(tuple(input_size), kernel_size, stride, padding, ceil_mode,
-                                  count_include_pad)
-    return _mean_backward(ffi, lib, g, outs[0], input_size, taps, divisors, divisor_override)
+    d = len(kernel_size)
+
+    def make():
+        taps, divisors = _avg_windows(tuple(input_size), kernel_size, stride, padding,
+                                      ceil_mode, count_include_pad)
+        return _mean_backward_tables(ffi, input_size, g._shape[-d:], taps, divisors)
+    geometry = _geometry(("avg_pool_backward", tuple(input_size), tuple(g._shape[-d:]),
+                          tuple(kernel_size), tuple(stride), tuple(padding), ceil_mode,
+                          count_include_pad), make)
+    return _mean_backward(ffi, lib, g, outs[0], d, geometry, divisor_override)
 
 
 def _adaptive_windows(spatial, output_size):
@@ -264,16 +329,28 @@ def _adaptive_avg(ffi, lib, inputs, outs, output_size):
     x = inputs[0]
     if suffix_of(x) is None or len(output_size) > 3:
         return NotImplemented
-    taps, divisors = _adaptive_windows(tuple(x.shape[-len(output_size):]), output_size)
-    return _mean(ffi, lib, x, outs[0], taps, divisors, None)
+    d = len(output_size)
+    spatial = tuple(x._shape[-d:])
+
+    def make():
+        taps, divisors = _adaptive_windows(spatial, output_size)
+        return _mean_tables(ffi, spatial, output_size, taps, divisors)
+    geometry = _geometry(("adaptive_avg_pool", spatial, tuple(output_size)), make)
+    return _mean(ffi, lib, x, outs[0], d, geometry, None)
 
 
 def _adaptive_avg_backward(ffi, lib, inputs, outs, input_size):
     g = inputs[0]
     if suffix_of(g) is None or len(input_size) > 3:
         return NotImplemented
-    taps, divisors = _adaptive_windows(tuple(input_size), tuple(g.shape[-len(input_size):]))
-    return _mean_backward(ffi, lib, g, outs[0], input_size, taps, divisors, None)
+    d = len(input_size)
+    pooled = tuple(g._shape[-d:])
+
+    def make():
+        taps, divisors = _adaptive_windows(tuple(input_size), pooled)
+        return _mean_backward_tables(ffi, input_size, pooled, taps, divisors)
+    geometry = _geometry(("adaptive_avg_pool_backward", tuple(input_size), pooled), make)
+    return _mean_backward(ffi, lib, g, outs[0], d, geometry, None)
 
 
 _KERNELS = {"max_pool": _max_pool, "adaptive_max_pool": _adaptive_max, "take_pooled": _take,
