@@ -171,3 +171,29 @@ def test_as_strided_scatter_gradients():
     grads = torsh.autograd.grad(scatter(base, src).sum(), (base, src))
     assert grads[0].tolist() == [[1, 0, 0, 1], [1, 0, 0, 1], [1, 1, 1, 1]]
     assert grads[1].tolist() == [[1, 1], [1, 1]]
+
+
+# ------------------------------------------------------------ writes into overlapping memory
+
+@pytest.mark.parametrize("write", [
+    lambda x: x[1:].copy_(x[:-1]),
+    lambda x: x[1:].add_(x[:-1]),
+    lambda x: x.__setitem__(slice(1, None), x[:-1]),
+    lambda x: x[:4].view(2, 2).copy_(x[:4].view(2, 2).t()),
+])
+def test_a_write_from_a_partly_overlapping_view_is_refused(write):
+    """PyTorch's rule: the source may be the target itself or apart from it."""
+    x = torsh.arange(6.0)
+    with pytest.raises(RuntimeError, match="refer to a single memory location"):
+        write(x)
+    assert x.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_writes_from_the_same_or_separate_memory_are_allowed():
+    x = torsh.arange(6.0)
+    x.add_(x)
+    x[:3].copy_(x[3:])
+    assert x.tolist() == [6.0, 8.0, 10.0, 6.0, 8.0, 10.0]
+    y = torsh.arange(6.0)
+    y[::2].copy_(y[1::2])             # not dense: too hard to tell, allowed as in PyTorch
+    assert y.tolist() == [1.0, 1.0, 3.0, 3.0, 5.0, 5.0]

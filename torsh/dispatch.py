@@ -29,6 +29,7 @@ from . import backends
 from ._core import dtype as dt
 from ._core.device import CPU
 from ._core.errors import AutogradError, DeviceMismatch, DTypeRuntimeError, ShapeMismatch
+from ._core.shape import is_dense
 from ._core.storage import Storage
 from .autograd.graph import Context, OpNode, gradient_edge
 from .backends import _cpu_chain as _CPU_CHAIN, _tracers
@@ -385,10 +386,34 @@ def check_inplace_target(tensor: Tensor, op_name: str) -> None:
                            f"clone() the tensor before performing the operation.")
 
 
+def check_no_partial_overlap(target: Tensor, sources, op_name: str) -> None:
+    """PyTorch's rule for a write: a source may be the target itself (the same memory seen
+    the same way) or apart from it, not a different view into its memory. Only dense views
+    are compared (elsewhere the overlap is too hard to tell, and PyTorch allows it)."""
+    for source in sources:
+        if not isinstance(source, Tensor) or source._storage is not target._storage \
+                or source is target or not target.numel() or not source.numel():
+            continue
+        if not (is_dense(target._shape, target._stride)
+                and is_dense(source._shape, source._stride)):
+            continue
+        begin, end = target._offset, target._offset + target.numel()
+        source_begin, source_end = source._offset, source._offset + source.numel()
+        same_memory = begin == source_begin and end == source_end
+        if same_memory and target._stride == source._stride or \
+                not same_memory and (source_end <= begin or end <= source_begin):
+            continue
+        raise RuntimeError(f"{op_name}: unsupported operation: some elements of the input "
+                           f"tensor and the written-to tensor refer to a single memory "
+                           f"location. Please clone() the tensor before performing the "
+                           f"operation.")
+
+
 def dispatch_inplace(op: Op, self: Tensor, *args, **params) -> Tensor:
     """`self.op_(...)`: compute op(self, ...) out of place, then write it into self."""
     name = op.name + "_"
     check_inplace_target(self, name)
+    check_no_partial_overlap(self, args, name)
     recording = _requires_grad([self] + [a for a in args if isinstance(a, Tensor)])
     source = self.clone() if recording and op.saves_inputs else self
     result = dispatch(op, source, *args, **params)

@@ -54,6 +54,17 @@ def is_contiguous(shape: Sequence[int], strides: Sequence[int]) -> bool:
     return True
 
 
+def is_dense(shape: Sequence[int], strides: Sequence[int]) -> bool:
+    """True when the view covers a block of memory exactly once in some order of its dims:
+    sorted by stride, each stride is the product of the sizes before it (size-1 dims aside)."""
+    expected = 1
+    for stride, size in sorted((st, n) for n, st in zip(shape, strides) if n != 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
 def as_index(value, what: str, op: str) -> int:
     """`value` as a Python int; TypeError naming the op for floats, tensors of floats, ..."""
     try:

@@ -11,7 +11,7 @@ import math
 
 from .._core import dtype as dt
 from .._core.device import as_device
-from ..dispatch import check_inplace_target, dispatch, write_into
+from ..dispatch import check_inplace_target, check_no_partial_overlap, dispatch, write_into
 from ..tensor import Tensor
 from ._array import map_elements
 from ._op import METHODS, PROMOTE_NONE, Op, Out, method_only, public, register
@@ -115,6 +115,7 @@ def type_as(self, other):
 def copy_(self, src, non_blocking=False):
     """Write src (broadcast to self's shape, cast to self's dtype) into self."""
     check_inplace_target(self, "copy_")
+    check_no_partial_overlap(self, (src,), "copy_")
     if not isinstance(src, Tensor):
         src = Tensor._from_numpy(dt.round_to([src], self.dtype).reshape(()))
     if tuple(src.shape) != tuple(self.shape):
