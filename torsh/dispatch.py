@@ -221,27 +221,32 @@ def _requires_grad(inputs) -> bool:
     return False
 
 
+def _edge(t: Tensor):
+    """gradient_edge(t) for a tensor that requires grad, the common cases first."""
+    node = t.grad_fn
+    if node is not None:
+        return (node, t._output_nr)
+    sink = t._accumulator
+    return (sink, 0) if sink is not None else gradient_edge(t)
+
+
 def _record(op: Op, inputs, outputs: tuple, params: dict, backend=None) -> None:
     """Attach an autograd node to the outputs (the op's backward, with what it saved, and the
     backend that ran the forward: its fused backward kernel, if any, runs first)."""
-    needs, shapes, dtypes, edges = [], [], [], []
-    for t in inputs:            # one pass (this runs on every recorded op)
-        need = t._requires_grad
-        needs.append(need)
-        shapes.append(t._shape)
-        dtypes.append(t.dtype)
-        if not need:
-            edges.append(None)
-        elif t.grad_fn is not None:
-            edges.append((t.grad_fn, t._output_nr))
-        else:
-            sink = t._accumulator
-            edges.append((sink, 0) if sink is not None else gradient_edge(t))
-    shapes, dtypes = tuple(shapes), tuple(dtypes)
-    ctx = Context(tuple(inputs) if op.saves_inputs else None, params, shapes, dtypes,
-                  tuple(needs))
-    node = OpNode(op, ctx, tuple(edges), len(outputs), backend)
-    node.input_meta = tuple(zip(shapes, dtypes))
+    if len(inputs) == 2:            # unrolled: this runs on every recorded op
+        a, b = inputs
+        needs = (a._requires_grad, b._requires_grad)
+        shapes, dtypes = (a._shape, b._shape), (a.dtype, b.dtype)
+        edges = (_edge(a) if needs[0] else None, _edge(b) if needs[1] else None)
+        input_meta = ((shapes[0], dtypes[0]), (shapes[1], dtypes[1]))
+    else:
+        needs = tuple([t._requires_grad for t in inputs])
+        shapes, dtypes = tuple([t._shape for t in inputs]), tuple([t.dtype for t in inputs])
+        edges = tuple([_edge(t) if need else None for t, need in zip(inputs, needs)])
+        input_meta = tuple(zip(shapes, dtypes))
+    ctx = Context(tuple(inputs) if op.saves_inputs else None, params, shapes, dtypes, needs)
+    node = OpNode(op, ctx, edges, len(outputs), backend)
+    node.input_meta = input_meta
     if len(outputs) == 1:
         out = outputs[0]
         node.output_meta = ((out._shape, out.dtype, out._storage.device),)
@@ -295,7 +300,7 @@ def dispatch(op: Op, *args, **params):
                 if op.backward is not None and _GRAD_MODE["enabled"]:
                     for t in args:
                         if t._requires_grad or t.grad_fn is not None:
-                            _record(op, list(args), outputs, params, served_by)
+                            _record(op, args, outputs, params, served_by)
                             break
                 return outputs[0] if single else outputs
     inputs = _prepare(op, args)
@@ -333,17 +338,31 @@ def _signature(args: tuple, params: dict):
     """What steps 1-5 depend on (see the module doc), or None when a plan cannot stand for the
     call: an argument that is not a CPU tensor, a wrapped number, a param that is not plain.
     (Plans serve the CPU: its chain's first backend is part of the signature.)"""
-    key = [_CPU_CHAIN[0]]
-    for t in args:
-        if type(t) is not Tensor or t._wrapped_number or t._storage.device is not CPU:
+    if len(args) == 1:              # most calls have one or two tensors: no loop for them
+        (a,) = args
+        if type(a) is not Tensor or a._wrapped_number or a._storage.device is not CPU:
             return None
-        key += (t.dtype, t._shape, t._stride)
+        key = (_CPU_CHAIN[0], a.dtype, a._shape, a._stride)
+    elif len(args) == 2:
+        a, b = args
+        if type(a) is not Tensor or type(b) is not Tensor or a._wrapped_number \
+                or b._wrapped_number or a._storage.device is not CPU \
+                or b._storage.device is not CPU:
+            return None
+        key = (_CPU_CHAIN[0], a.dtype, a._shape, a._stride, b.dtype, b._shape, b._stride)
+    else:
+        parts = [_CPU_CHAIN[0]]
+        for t in args:
+            if type(t) is not Tensor or t._wrapped_number or t._storage.device is not CPU:
+                return None
+            parts += (t.dtype, t._shape, t._stride)
+        key = tuple(parts)
     for name, value in params.items():
         kind = type(value)
         if kind not in _PLAIN_PARAMS:
             return None
         key += (name, kind, value)
-    return tuple(key)
+    return key
 
 
 def _keep_plan(op: Op, args: tuple, inputs: list, outs: tuple, params: dict, backend,
