@@ -130,11 +130,11 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
                 raise AutogradError("One of the differentiated Tensors does not require grad")
             captures.setdefault(edge, []).append(position)
         targets = {node for node, _ in captures}
-        needed = _needed(reachable, targets) | targets
+        strict_ancestors = _needed(reachable, targets)
+        needed = strict_ancestors | targets
     else:
-        needed = reachable
+        needed, strict_ancestors = reachable, ()
     results = [None] * (len(inputs) if inputs is not None else 0)
-    strict_ancestors = _needed(reachable, {n for n, _ in captures}) if inputs is not None else ()
 
     ready = [(-node.sequence_nr, id(node), node) for node in root_nodes
              if dependencies.get(node, 0) == 0]
