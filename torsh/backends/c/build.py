@@ -156,7 +156,8 @@ def build_all(sanitize: bool = False, package: Path = PACKAGE) -> list:
 def is_stale(sanitize: bool = False) -> bool:
     """True when a library is missing or older than a kernel source or header, or its binding
     is missing where it could be built (the package build may have run without cffi)."""
-    newest = max((p.stat().st_mtime for p in SOURCES.glob("*.[ch]")), default=0)
+    newest = max((p.stat().st_mtime for p in SOURCES.iterdir()
+                  if p.suffix in (".c", ".h", ".inc")), default=0)
     return any(not library_path(v, sanitize).exists()
                or library_path(v, sanitize).stat().st_mtime < newest
                or not sanitize and not binding_path(v).exists() and binding_possible()
