@@ -59,6 +59,22 @@ def test_a_buffer_seen_from_numpy_is_never_reused():
     assert view.sum() == BIG and float(y.sum()) == 0.0
 
 
+def test_cached_buffers_start_on_a_cache_line():
+    from torsh._core.allocator import ALIGNMENT
+    for make in (lambda: torsh.ones(BIG), lambda: torsh.randn(BIG + 3),
+                 lambda: torsh.ones(BIG, dtype=torsh.float64) * 2):
+        assert make().data_ptr() % ALIGNMENT == 0
+
+
+def test_a_numpy_view_of_an_aligned_buffer_keeps_it_from_reuse():
+    torsh.cpu.empty_cache()
+    x = torsh.ones(BIG)
+    view = x.numpy()[5:]                 # a view of a view: numpy names the owner as base
+    del x
+    y = torsh.zeros(BIG)
+    assert view.sum() == BIG - 5 and float(y.sum()) == 0.0
+
+
 def test_the_cache_is_bounded_and_its_limit_can_be_set():
     saved = torsh.cpu.cache_limit()
     try:
