@@ -1,0 +1,61 @@
+"""flip, roll and repeat on the C strided copy (torsh/backends/c/reorder.py): native, and
+the reference's answer on strided views, empty and 0-d inputs, every kind of dims.
+
+Skipped, with the reason printed, where the library is not built."""
+import pytest
+
+import torsh
+from torsh.backends import C_BACKEND
+
+from c_checks import assert_same, both, data, with_grads
+
+pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
+                                reason=C_BACKEND.unavailable_reason())
+
+BASE = torsh.arange(60.0).reshape(3, 4, 5)
+VIEWS = {
+    "contiguous": lambda: BASE,
+    "transposed": lambda: BASE.transpose(0, 2),
+    "sliced": lambda: BASE[1:, ::2, 1:4],
+    "expanded": lambda: BASE[:, :1].expand(3, 4, 5),
+}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("call", [
+    lambda x: x.flip(0), lambda x: x.flip(-1, 1), lambda x: x.flip(0, 1, 2),
+    lambda x: torsh.roll(x, 2, 0), lambda x: torsh.roll(x, (-1, 7), (2, 1)),
+    lambda x: torsh.roll(x, 3), lambda x: torsh.roll(x, (1, 2), (0, 0)),
+    lambda x: x.repeat(2, 1, 3), lambda x: x.repeat(2, 1, 1, 2), lambda x: x.tile((2,)),
+    lambda x: torsh.rot90(x, 1, (0, 2)),
+])
+def test_reorders_agree_with_the_reference(view, call):
+    fast, slow, native = both(lambda: call(VIEWS[view]()))
+    assert_same(fast, slow, tol=0)
+    assert {"flip", "roll", "repeat"} & native
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: x.flip(0), lambda x: torsh.roll(x, 1, 0), lambda x: x.repeat(2, 3),
+    lambda x: x.repeat(0, 2),
+])
+@pytest.mark.parametrize("shape", [(0, 3), (2, 0)])
+def test_empty_inputs(call, shape):
+    fast, slow, _ = both(lambda: call(torsh.zeros(shape, dtype=torsh.int64)))
+    assert_same(fast, slow)
+
+
+def test_other_dtypes_and_0d():
+    for dtype in (torsh.bool, torsh.uint8, torsh.float16, torsh.int32):
+        x = (torsh.arange(12) % 3).to(dtype).reshape(3, 4)
+        fast, slow, _ = both(lambda: (x.flip(1), torsh.roll(x, -5, 1), x.repeat(1, 2)))
+        assert_same(fast, slow, tol=0)
+    scalar = torsh.tensor(4.0)
+    fast, slow, _ = both(lambda: (scalar.flip(()), scalar.repeat(3), scalar.repeat(())))
+    assert_same(fast, slow, tol=0)
+
+
+def test_gradients_flow_back_through_the_copies():
+    x = data(3, 4)
+    fast, slow, _ = both(with_grads(lambda t: t.flip(1).repeat(2, 1).roll(1, 0), [x]))
+    assert_same(fast, slow)
