@@ -1,5 +1,6 @@
-"""flip, roll and repeat on the C strided copy (torsh/backends/c/reorder.py): native, and
-the reference's answer on strided views, empty and 0-d inputs, every kind of dims.
+"""flip, roll, repeat, diag_embed, tril and triu on the C copies
+(torsh/backends/c/reorder.py): native, and the reference's answer on strided views, empty and
+0-d inputs, every kind of dims.
 
 Skipped, with the reason printed, where the library is not built."""
 import pytest
@@ -28,16 +29,21 @@ VIEWS = {
     lambda x: torsh.roll(x, 3), lambda x: torsh.roll(x, (1, 2), (0, 0)),
     lambda x: x.repeat(2, 1, 3), lambda x: x.repeat(2, 1, 1, 2), lambda x: x.tile((2,)),
     lambda x: torsh.rot90(x, 1, (0, 2)),
+    lambda x: x.tril(), lambda x: x.triu(2), lambda x: x.tril(-1), lambda x: x.triu(-9),
+    lambda x: torsh.diag_embed(x), lambda x: torsh.diag_embed(x, 2, 0, 2),
+    lambda x: torsh.diag_embed(x, -1, 3, 1), lambda x: torsh.diag(x[0, 1]),
+    lambda x: torsh.diagflat(x[:, 0, :2], -2),
 ])
 def test_reorders_agree_with_the_reference(view, call):
     fast, slow, native = both(lambda: call(VIEWS[view]()))
     assert_same(fast, slow, tol=0)
-    assert {"flip", "roll", "repeat"} & native
+    assert {"flip", "roll", "repeat", "diag_embed", "tril", "triu"} & native
 
 
 @pytest.mark.parametrize("call", [
     lambda x: x.flip(0), lambda x: torsh.roll(x, 1, 0), lambda x: x.repeat(2, 3),
-    lambda x: x.repeat(0, 2),
+    lambda x: x.repeat(0, 2), lambda x: x.tril(), lambda x: x.triu(1),
+    lambda x: torsh.diag_embed(x),
 ])
 @pytest.mark.parametrize("shape", [(0, 3), (2, 0)])
 def test_empty_inputs(call, shape):
@@ -48,7 +54,8 @@ def test_empty_inputs(call, shape):
 def test_other_dtypes_and_0d():
     for dtype in (torsh.bool, torsh.uint8, torsh.float16, torsh.int32):
         x = (torsh.arange(12) % 3).to(dtype).reshape(3, 4)
-        fast, slow, _ = both(lambda: (x.flip(1), torsh.roll(x, -5, 1), x.repeat(1, 2)))
+        fast, slow, _ = both(lambda: (x.flip(1), torsh.roll(x, -5, 1), x.repeat(1, 2),
+                                      x.tril(1), x.triu(), torsh.diag_embed(x, 1)))
         assert_same(fast, slow, tol=0)
     scalar = torsh.tensor(4.0)
     fast, slow, _ = both(lambda: (scalar.flip(()), scalar.repeat(3), scalar.repeat(())))
@@ -57,5 +64,6 @@ def test_other_dtypes_and_0d():
 
 def test_gradients_flow_back_through_the_copies():
     x = data(3, 4)
-    fast, slow, _ = both(with_grads(lambda t: t.flip(1).repeat(2, 1).roll(1, 0), [x]))
+    fast, slow, _ = both(with_grads(
+        lambda t: torsh.diag_embed(t.flip(1).repeat(2, 1).roll(1, 0).tril()), [x]))
     assert_same(fast, slow)

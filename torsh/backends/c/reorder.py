@@ -1,18 +1,26 @@
-"""flip, roll and repeat on the C strided copy (kernels/c/copy.c), for every dtype.
+"""flip, roll, repeat, diag_embed, tril and triu on the C copies (kernels/c/copy.c and the
+`where` of torsh_map), for every dtype.
 
-Each is a copy from a view that reads the input in the new order:
+Each is a copy from a view that reads the input in the new order, or writes it in place:
 - flip: the view starts at the far end of each flipped dim and walks it with its stride
   negated;
 - roll: along each rolled dim the output is two blocks, [0, s) read from the input's
   [n - s, n) and [s, n) read from its [0, n - s); one copy per combination of blocks;
 - repeat: the output seen as (r0, n0, r1, n1, ...) is the input seen with stride 0 on the
-  r's.
+  r's;
+- diag_embed: zeros, and the input copied into the view of their diagonals (one stride,
+  the sum of the two dims' strides);
+- tril / triu: where(mask, x, 0), the (rows, cols) mask made once per geometry.
 The views are checked to lie inside their storages before each copy (`copy_into`).
 """
 from __future__ import annotations
 
 from itertools import product
 
+import numpy as np
+
+from ...tensor import Tensor
+from .cast import run_map
 from .operands import Call, empty
 from .strided_copy import copy_into, view_of
 
@@ -69,9 +77,48 @@ def _repeat(ffi, lib, inputs, outs, repeats):
     return out
 
 
+def _diag_embed(ffi, lib, inputs, outs, offset, dim1, dim2):
+    (x,), (spec,) = inputs, outs
+    out = empty(spec.shape, spec.dtype)
+    out._storage.data[:] = 0
+    if x.numel() == 0:
+        return out
+    st = out._stride
+    kept = [d for d in range(out.ndim) if d not in (dim1, dim2)]
+    start = offset * st[dim2] if offset >= 0 else -offset * st[dim1]
+    diagonal = view_of(out, x._shape, [st[d] for d in kept] + [st[dim1] + st[dim2]], start)
+    copy_into(ffi, lib, Call(ffi), diagonal, x)
+    return out
+
+
+_MASKS: dict = {}
+
+
+def _triangle(ffi, lib, inputs, outs, diagonal, lower):
+    (x,), (spec,) = inputs, outs
+    rows, cols = x._shape[-2:]
+    key = (rows, cols, diagonal, lower)
+    mask = _MASKS.get(key)
+    if mask is None:
+        above = np.arange(cols)[None, :] - np.arange(rows)[:, None]
+        kept = above <= diagonal if lower else above >= diagonal
+        mask = Tensor._from_numpy(np.ascontiguousarray(kept))
+        if len(_MASKS) >= 256:
+            _MASKS.clear()
+        _MASKS[key] = mask
+    zero = Tensor._from_numpy(np.zeros((), dtype=x._storage.data.dtype))
+    return run_map(ffi, lib, lib.TORSH_M_WHERE, [mask, x, zero], spec)
+
+
 def kernels(ffi, lib) -> dict:
     """{op name: kernel(inputs, outs, **params)} for the ops of this module."""
     return {"flip": lambda inputs, outs, dims: _flip(ffi, lib, inputs, outs, dims),
             "roll": lambda inputs, outs, shifts, dims: _roll(ffi, lib, inputs, outs, shifts,
                                                              dims),
-            "repeat": lambda inputs, outs, repeats: _repeat(ffi, lib, inputs, outs, repeats)}
+            "repeat": lambda inputs, outs, repeats: _repeat(ffi, lib, inputs, outs, repeats),
+            "diag_embed": lambda inputs, outs, offset, dim1, dim2: _diag_embed(
+                ffi, lib, inputs, outs, offset, dim1, dim2),
+            "tril": lambda inputs, outs, diagonal: _triangle(ffi, lib, inputs, outs, diagonal,
+                                                             True),
+            "triu": lambda inputs, outs, diagonal: _triangle(ffi, lib, inputs, outs, diagonal,
+                                                             False)}
