@@ -1,4 +1,4 @@
-"""flip, roll, repeat, diag_embed, tril and triu on the C copies
+"""flip, roll, repeat, diag_embed, block_diag, tril and triu on the C copies
 (torsh/backends/c/reorder.py): native, and the reference's answer on strided views, empty and
 0-d inputs, every kind of dims.
 
@@ -67,3 +67,11 @@ def test_gradients_flow_back_through_the_copies():
     fast, slow, _ = both(with_grads(
         lambda t: torsh.diag_embed(t.flip(1).repeat(2, 1).roll(1, 0).tril()), [x]))
     assert_same(fast, slow)
+
+
+def test_block_diag_of_every_rank_and_empty_blocks():
+    blocks = (torsh.tensor(7.0), torsh.arange(3.0), BASE[0, :2].t(), torsh.zeros(0, 2),
+              torsh.ones(2, 0))
+    fast, slow, native = both(lambda: torsh.block_diag(*blocks))
+    assert_same(fast, slow, tol=0)
+    assert "block_diag" in native

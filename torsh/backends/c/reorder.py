@@ -1,4 +1,4 @@
-"""flip, roll, repeat, diag_embed, tril and triu on the C copies (kernels/c/copy.c and the
+"""flip, roll, repeat, diag_embed, block_diag, tril and triu on the C copies (kernels/c/copy.c and the
 `where` of torsh_map), for every dtype.
 
 Each is a copy from a view that reads the input in the new order, or writes it in place:
@@ -9,7 +9,7 @@ Each is a copy from a view that reads the input in the new order, or writes it i
 - repeat: the output seen as (r0, n0, r1, n1, ...) is the input seen with stride 0 on the
   r's;
 - diag_embed: zeros, and the input copied into the view of their diagonals (one stride,
-  the sum of the two dims' strides);
+  the sum of the two dims' strides); block_diag: zeros, each input copied into its block;
 - tril / triu: where(mask, x, 0), the (rows, cols) mask made once per geometry.
 The views are checked to lie inside their storages before each copy (`copy_into`).
 """
@@ -91,6 +91,24 @@ def _diag_embed(ffi, lib, inputs, outs, offset, dim1, dim2):
     return out
 
 
+def _block_diag(ffi, lib, inputs, outs):
+    """Input k (0-d as 1 x 1, 1-D as one row) below and after input k - 1's block."""
+    (spec,) = outs
+    if any(t.dtype is not spec.dtype for t in inputs):
+        return NotImplemented
+    out = empty(spec.shape, spec.dtype)
+    out._storage.data[:] = 0
+    call, top, left = Call(ffi), 0, 0
+    for t in inputs:
+        shape = ((1, 1), (1,) + t._shape, t._shape)[t.ndim]
+        stride = ((0, 0), (0,) + t._stride, t._stride)[t.ndim]
+        if 0 not in shape:
+            block = view_of(out, shape, out._stride, top * out._stride[0] + left)
+            copy_into(ffi, lib, call, block, view_of(t, shape, stride, t._offset))
+        top, left = top + shape[0], left + shape[1]
+    return out
+
+
 _MASKS: dict = {}
 
 
@@ -118,6 +136,7 @@ def kernels(ffi, lib) -> dict:
             "repeat": lambda inputs, outs, repeats: _repeat(ffi, lib, inputs, outs, repeats),
             "diag_embed": lambda inputs, outs, offset, dim1, dim2: _diag_embed(
                 ffi, lib, inputs, outs, offset, dim1, dim2),
+            "block_diag": lambda inputs, outs: _block_diag(ffi, lib, inputs, outs),
             "tril": lambda inputs, outs, diagonal: _triangle(ffi, lib, inputs, outs, diagonal,
                                                              True),
             "triu": lambda inputs, outs, diagonal: _triangle(ffi, lib, inputs, outs, diagonal,
