@@ -9,7 +9,7 @@ import torsh
 from torsh.backends import C_BACKEND
 from torsh.backends.c.strided_copy import overlaps_itself
 from torsh.dispatch import dispatch
-from torsh.ops.strided import _STRIDED_SCATTER_ADD
+from torsh.ops.strided import _AS_STRIDED_SCATTER, _STRIDED_SCATTER_ADD
 
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
@@ -51,14 +51,21 @@ def test_integer_and_bool_scatters_wrap_and_saturate_as_the_reference():
         assert fast.tolist() == slow.tolist()
 
 
-def test_a_self_overlapping_view_declines_to_the_reference():
+def test_a_self_overlapping_view_is_a_put_at_its_positions_in_order():
     assert overlaps_itself((3, 2), (1, 1)) and overlaps_itself((4,), (0,))
     assert not overlaps_itself((3, 2), (2, 1)) and not overlaps_itself((2, 3), (1, 2))
     x = torsh.ones(5, dtype=torsh.float64, requires_grad=True)
     fast, served = _served(lambda: torsh.autograd.grad(
         x.as_strided((3, 2), (1, 1)).sum(), x)[0])
-    assert ("strided_scatter_add", "reference", "reference") in served
+    assert ("strided_scatter_add", "c", "native") in served
     assert fast.tolist() == [1.0, 2.0, 2.0, 1.0, 0.0]
+    base, src = torsh.zeros(4), torsh.tensor([1.0, 2.0, 3.0])
+    for accumulate in (True, False):      # positions 1, 1, 1: summed, or the last one wins
+        op = _STRIDED_SCATTER_ADD if accumulate else _AS_STRIDED_SCATTER
+        fast = dispatch(op, base, src, size=(3,), stride=(0,), offset=1)
+        with torsh.backends.using("reference"):
+            slow = dispatch(op, base, src, size=(3,), stride=(0,), offset=1)
+        assert fast.tolist() == slow.tolist() == [0.0, 6.0 if accumulate else 3.0, 0.0, 0.0]
 
 
 def test_an_in_place_write_through_a_view_keeps_both_histories():

@@ -90,13 +90,15 @@ def overlaps_itself(shape, stride) -> bool:
 
 def _scatter_through_view(ffi, lib, inputs, outs, size, stride, offset, accumulate):
     """base (made row-major) with src written (or added) at the positions of the view
-    (size, stride, offset) of it. A view that may name an element twice declines: the
-    reference accumulates such positions one by one."""
+    (size, stride, offset) of it. A view that may name an element twice is a `put` at its
+    positions, which takes them one by one in order, as the reference does."""
     from ...autograd.grad_mode import no_grad
     (base, src), (spec,) = inputs, outs
     size, stride = tuple(size), tuple(stride)
-    if src.dtype is not base.dtype or src._shape != size or overlaps_itself(size, stride):
+    if src.dtype is not base.dtype or src._shape != size:
         return NotImplemented
+    if overlaps_itself(size, stride):
+        return _put_at_positions(ffi, lib, base, src, spec, size, stride, offset, accumulate)
     out = empty(spec.shape, spec.dtype)
     call = Call(ffi)
     copy_into(ffi, lib, call, out, base)
@@ -106,6 +108,15 @@ def _scatter_through_view(ffi, lib, inputs, outs, size, stride, offset, accumula
             src = target + src              # the elementwise C kernel, before the copy back
     copy_into(ffi, lib, call, target, src)
     return out
+
+
+def _put_at_positions(ffi, lib, base, src, spec, size, stride, offset, accumulate):
+    from .index_flat import _put_flat
+    positions = np.full((), offset, dtype=np.int64)
+    for n, step in zip(size, stride):
+        positions = positions[..., None] + np.arange(n, dtype=np.int64) * step
+    index = Tensor._from_numpy(positions.reshape(-1))
+    return _put_flat(ffi, lib, [base, index, src], (spec,), accumulate)
 
 
 def kernels(ffi, lib) -> dict:
