@@ -296,3 +296,95 @@ def test_every_elementwise_op_is_native_on_the_c_backend():
     names = ["neg", "exp", "add", "sub", "mul", "div", "pow", "eq", "where", "clamp", "lerp",
              "addcmul", "addcdiv", "to_dtype", "gelu", "silu", "bitwise_and", "nextafter"]
     assert set(names) <= set(C_BACKEND.native_ops())
+
+
+def _ulps(got, values, fn):
+    """|got - fn(values)| in float32 ulps of the correctly rounded result (fn in float64)."""
+    with np.errstate(all="ignore"):
+        want = fn(values.astype(np.float64)).astype(np.float32)
+    ulp = np.spacing(np.abs(want)).astype(np.float64)
+    return np.abs(got.astype(np.float64) - want.astype(np.float64)) / ulp
+
+
+def _sigmoid64(v):
+    return np.where(v >= 0, 1 / (1 + np.exp(-np.abs(v))), np.exp(-np.abs(v)) /
+                    (1 + np.exp(-np.abs(v))))
+
+
+@pytest.mark.parametrize("name, fn, limit", [
+    ("exp", np.exp, 1.0), ("sigmoid", _sigmoid64, 3.0), ("tanh", np.tanh, 2.0),
+    ("log", np.log, 1.0)])
+def test_float32_polynomials_are_within_a_few_ulps_of_the_rounded_result(name, fn, limit):
+    """The AVX2 polynomials (libm in the portable build) against float64 rounded once:
+    exp <= 1 ulp, sigmoid <= 3, tanh <= 2, log <= 1, on a dense grid over their range."""
+    rng = np.random.default_rng(1)
+    if name == "log":
+        values = np.exp(rng.uniform(-87, 88, 20000))
+    else:
+        values = np.concatenate([np.linspace(-20, 20, 20001), rng.uniform(-87, 87, 20000)])
+    values = values.astype(np.float32)
+    got = native(name, torsh.tensor(values)).numpy()
+    assert _ulps(got, values, fn).max() <= limit
+
+
+def assert_within_ulps(got, want, limit):
+    """Float32 arrays equal within `limit` ulps of `want` (subnormals too), NaN as NaN,
+    infinities and the sign of zero exact."""
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    finite = np.isfinite(want)
+    np.testing.assert_array_equal(got[~finite & ~np.isnan(want)], want[~finite & ~np.isnan(want)])
+    g, w = got[finite].astype(np.float64), want[finite].astype(np.float64)
+    assert np.all(np.abs(g - w) <= limit * np.spacing(np.abs(want[finite])).astype(np.float64))
+    zero = w == 0
+    np.testing.assert_array_equal(np.signbit(g[zero]), np.signbit(w[zero]))
+
+
+FLAGGED = {"exp": [100.0, -100.0, 88.5, -87.5, NAN, INF, -INF],
+           "sigmoid": [-90.0, -104.0, -200.0, NAN, -INF, INF, 90.0],
+           "tanh": [NAN, INF, -INF, 9.5, -0.0, 0.625],
+           "log": [1e-40, INF, NAN, 0.0, -0.0, -1.0, 1.17549435e-38],
+           "relu": [NAN, -0.0, 0.0, -INF, INF, -1e-45]}
+
+
+@pytest.mark.parametrize("name", sorted(FLAGGED))
+def test_float32_lanes_every_tail_length_and_out_of_range_lane_position(name):
+    """Contiguous float32: 16 lanes a step, a zero-padded last vector, the out-of-range lanes
+    (libm's) at the start, middle and end of every length up to 40; relu exact."""
+    fill = [0.5, 3.0, -2.0, 7.0] if name != "log" else [0.5, 3.0, 2.0, 7.0]
+    specials = FLAGGED[name]
+    for length in range(1, 41):
+        base = [fill[i % 4] * (1 + i / 64) for i in range(length)]
+        for position in {0, length // 2, length - 1}:
+            values = list(base)
+            values[position] = specials[(length + position) % len(specials)]
+            x = torsh.tensor(values, dtype=torsh.float32)
+            fast = native(name, x)
+            with torsh.backends.using("reference"):
+                slow = getattr(x, name)()
+            if name == "relu":
+                assert same(fast.tolist(), slow.tolist())
+            else:
+                assert_within_ulps(fast.numpy(), slow.numpy(), 3)
+
+
+@pytest.mark.parametrize("name", sorted(FLAGGED))
+def test_float32_lanes_across_blocks_and_threads(name):
+    """Out-of-range lanes at block edges (TORSH_BLOCK = 8192) of a threaded walk agree with
+    the one-element results."""
+    n = 3 * 8192 * 3 + 11
+    rng = np.random.default_rng(2)
+    values = rng.standard_normal(n).astype(np.float32) * 4
+    if name == "log":
+        values = np.abs(values)
+    specials = FLAGGED[name]
+    spots = [0, 8191, 8192, 16383, 40000, n - 9, n - 1]
+    for i, spot in enumerate(spots):
+        values[spot] = specials[i % len(specials)]
+    whole = native(name, torsh.tensor(values)).numpy()
+    picked = np.array([native(name, torsh.tensor(values[s:s + 1])).item() for s in spots],
+                      dtype=np.float32)
+    assert same(whole[spots].tolist(), picked.tolist())
+    inner = np.setdiff1d(np.arange(n), spots)[::97]
+    expected = np.array([native(name, torsh.tensor(values[i:i + 1])).item() for i in inner],
+                        dtype=np.float32)
+    np.testing.assert_array_equal(whole[inner], expected)
