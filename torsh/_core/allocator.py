@@ -8,8 +8,8 @@ is the output of the same op in the next: it is kept here, by (element count, dt
 the kernel pointer the C backend made for it, and handed out again.
 
 Bounded, so it never hoards memory the program needs: at most `cache_limit()` bytes and
-`MAX_CACHED_BUFFERS` buffers are kept (the sizes freed longest ago go first); `empty_cache()`
-returns all of them; an allocation the system refuses empties the cache and tries again.
+`MAX_CACHED_BUFFERS` sizes are kept (the sizes first cached longest ago go first);
+`empty_cache()` returns all of them; an allocation the system refuses empties the cache and tries again.
 
     memory_allocated()  bytes in live storages this allocator served
     memory_reserved()   memory_allocated() plus the bytes cached for reuse
@@ -21,7 +21,7 @@ reused: it stays with that view and leaves the count when its storage dies.
 from __future__ import annotations
 
 import os
-import sys
+from sys import getrefcount
 
 import numpy as np
 
@@ -96,38 +96,34 @@ def allocate(count: int, dtype) -> Storage:
     """A storage of `count` uninitialised elements of torsh dtype `dtype`."""
     state = _state
     state.allocations += 1
-    if count * dtype.itemsize < POOL_MIN_BYTES:      # the C library's heap serves these well
+    nbytes = count * dtype.itemsize
+    if nbytes < POOL_MIN_BYTES:                 # the C library's heap serves these well
         storage = CountedStorage(np.empty(count, dtype=dtype.numpy))
-        storage.served = nbytes = count * dtype.itemsize
     else:
-        storage = _pooled(state, count, dtype)
-        nbytes = storage.served
+        key = (count, dtype)
+        kept = state.free.get(key)
+        if kept:
+            array, handle = kept.pop()
+            state.cached -= nbytes
+            state.reuses += 1
+        else:
+            array, handle = _fresh(state, count, dtype), None
+        storage = PooledStorage(array)
+        storage.handle, storage.key = handle, key
+    storage.served = nbytes
     state.allocated += nbytes
     if state.allocated > state.peak:
         state.peak = state.allocated
     return storage
 
 
-def _pooled(state: _State, count: int, dtype) -> PooledStorage:
-    key = (count, dtype)
-    kept = state.free.get(key)
-    if kept:
-        array, handle = kept.pop()
-        if not kept:
-            del state.free[key]         # so the size moves to the end when freed again
-        state.cached -= array.nbytes
-        state.reuses += 1
-    else:
-        try:
-            array = _aligned_empty(count, dtype)
-        except MemoryError:
-            state.retries += 1
-            empty_cache()
-            array = _aligned_empty(count, dtype)
-        handle = None
-    storage = PooledStorage(array)
-    storage.handle, storage.key, storage.served = handle, key, array.nbytes
-    return storage
+def _fresh(state: _State, count: int, dtype) -> np.ndarray:
+    try:
+        return _aligned_empty(count, dtype)
+    except MemoryError:
+        state.retries += 1
+        empty_cache()
+        return _aligned_empty(count, dtype)
 
 
 def _aligned_empty(count: int, dtype) -> np.ndarray:
@@ -140,22 +136,19 @@ def _aligned_empty(count: int, dtype) -> np.ndarray:
 
 def _release(storage: PooledStorage) -> None:
     state = _state
-    state.allocated -= storage.served
-    array, handle, key = storage.data, storage.handle, storage.key
+    nbytes = storage.served
+    state.allocated -= nbytes
+    array, handle = storage.data, storage.handle
     # Reused only if nothing but the storage, its handle, `array` here and getrefcount's
-    # argument refers to the array, nothing but the array (and `owner`, and getrefcount's
-    # argument) to the memory it views (numpy views of it name that owner as their base),
-    # and it is still the buffer that was served.
+    # argument refers to the array, and nothing but the array (and `owner`, and getrefcount's
+    # argument) to the memory it views (numpy views of it name that owner as their base).
     owner = array.base
-    if sys.getrefcount(array) != 3 + (handle is not None) or array.nbytes != storage.served \
-            or owner is not None and sys.getrefcount(owner) != 3:
+    if getrefcount(array) != 3 + (handle is not None) \
+            or owner is not None and getrefcount(owner) != 3 or nbytes > state.limit:
         return
-    nbytes = array.nbytes
-    if nbytes > state.limit:
-        return
-    kept = state.free.get(key)
+    kept = state.free.get(storage.key)
     if kept is None:
-        kept = state.free[key] = []
+        kept = state.free[storage.key] = []
     kept.append((array, handle))
     state.cached += nbytes
     if state.cached > state.limit or len(state.free) > MAX_CACHED_BUFFERS:
@@ -163,8 +156,8 @@ def _release(storage: PooledStorage) -> None:
 
 
 def _trim(limit: int) -> None:
-    """Drop cached buffers, sizes freed longest ago first, until at most `limit` bytes and
-    MAX_CACHED_BUFFERS sizes remain."""
+    """Drop cached buffers, sizes first cached longest ago first (sizes with no buffer kept
+    go too), until at most `limit` bytes and MAX_CACHED_BUFFERS sizes remain."""
     state = _state
     for key in list(state.free):
         if state.cached <= limit and len(state.free) <= MAX_CACHED_BUFFERS:
