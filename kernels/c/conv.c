@@ -7,7 +7,13 @@
    W_q^T @ the narrow tensor; the weight gradient sums narrow @ im2col(wide)^T over images.
    Images run in parallel (each thread has its own slice of the caller's workspace), the
    product itself on one thread (conv_typed.inc holds the loops, written once per type); a
-   small weight gradient (few channels) is plain dot products, cheaper than packing. */
+   small weight gradient (few channels) is plain dot products, cheaper than packing.
+   For float types conv_fast.inc avoids the im2col matrix: the weight is packed once per call,
+   each image's columns are packed straight from a zero-bordered copy of it; the input
+   gradient with unit strides is a forward convolution with the flipped weight, the weight
+   gradient the same tiles with the positions as the products' depth. Measured (one thread,
+   CPU time, batch 32, 64->64 channels 16x16 3x3): forward 8.2 -> 6.2 ms, forward and both
+   gradients 25.1 -> 19.0 ms; the tiles are then ~80% of the time, packing and padding ~9%. */
 #include "internal.h"
 #include "torsh_conv.h"
 #include "torsh_gemm.h"
