@@ -20,6 +20,18 @@
 #define TORSH_BLOCK 8192
 #define TORSH_PARALLEL_GRAIN 65536
 
+/* Outputs of at least this many bytes are written with streaming stores where a kernel can
+   (straight to memory, skipping the read of each line a plain store does first): such an
+   output, with the inputs it is made from, is larger than the 32 MiB L3 anyway. A kernel
+   that streams calls torsh_store_fence() before its threads finish. */
+#define TORSH_STREAM_BYTES ((int64_t)8 << 20)
+#if defined(__SSE2__)
+#include <emmintrin.h>
+TORSH_INLINE void torsh_store_fence(void) { _mm_sfence(); }
+#else
+TORSH_INLINE void torsh_store_fence(void) {}
+#endif
+
 /* for (int64_t I = 0; I < N; I++) BODY, across threads when PARALLEL is true; otherwise on the
    calling thread without entering OpenMP at all: a parallel region, even one of one thread
    (`if(0)`), costs about half a microsecond, as much as a whole small op. TORSH_FOR splits

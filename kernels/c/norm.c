@@ -57,6 +57,21 @@ typedef double vd __attribute__((vector_size(16)));
 #pragma GCC diagnostic ignored "-Wpsabi"   /* these vectors never cross a non-inlined call */
 TORSH_INLINE vf load_vf(const float *p) { vf v; memcpy(&v, p, sizeof v); return v; }
 #define STORE_VF(p, v) do { vf v_ = (v); memcpy((p), &v_, sizeof v_); } while (0)
+/* STORE_VF, streamed when `stream` and p is on a vector boundary (see TORSH_STREAM_BYTES) */
+#if defined(__AVX__)
+#include <immintrin.h>
+#define STREAM_VF(p, v, stream)                                                                \
+    do {                                                                                       \
+        if ((stream) && ((uintptr_t)(p) & 31) == 0) _mm256_stream_ps((p), (__m256)(v));       \
+        else STORE_VF(p, v);                                                                   \
+    } while (0)
+#else
+#define STREAM_VF(p, v, stream)                                                                \
+    do {                                                                                       \
+        if ((stream) && ((uintptr_t)(p) & 15) == 0) _mm_stream_ps((p), (__m128)(v));          \
+        else STORE_VF(p, v);                                                                   \
+    } while (0)
+#endif
 /* acc += the floats of v, in double */
 #define WIDEN(acc, v)                                                                          \
     (acc += __builtin_convertvector(__builtin_shufflevector((v), (v), LOW_HALF), vd) +         \
@@ -285,7 +300,8 @@ DEFINE_ROW_BACKWARD(row_backward_f64, double)
 
 static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *restrict xr,
                                 const float *restrict gr, const float *restrict w, double eps,
-                                int centre, float *restrict fw, float *restrict fb) {
+                                int centre, float *restrict fw, float *restrict fb,
+                                int stream) {
     const int64_t step = 4 * VF, block = FOLD_BLOCK * step;
     const vf zero = {0};
     int64_t j;
@@ -315,7 +331,7 @@ static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *rest
     for (j = 0; j + VF <= n; j += VF) {
         vf h = ((load_vf(xr + j) - hi) - lo) * r, g = load_vf(gr + j);
         vf a = w ? g * load_vf(w + j) : g;
-        STORE_VF(dx + j, (a * r - c) - h * k);
+        STREAM_VF(dx + j, (a * r - c) - h * k, stream);
         STORE_VF(fw + j, load_vf(fw + j) + g * h);
         STORE_VF(fb + j, load_vf(fb + j) + g);
     }
@@ -337,6 +353,8 @@ static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *rest
                              const T *g, const T *x, const T *weight, double eps,             \
                              int centre) {                                                     \
         int64_t size = chans * inner, entries = groups * chans, pending = 0;                   \
+        int stream = rows * size * (int64_t)sizeof(T) >= TORSH_STREAM_BYTES;                   \
+        (void)stream;                            /* float64 rows do not stream */              \
         double *restrict aw = scratch + t * 2 * entries, *restrict ab = aw + entries;          \
         float *fw = (float *)(scratch + 2 * chunks * entries + t * entries), *fb = fw + entries; \
         for (int64_t q = 0; q < 2 * entries; q++) { aw[q] = 0.0; fw[q] = 0.0f; }               \
@@ -345,7 +363,7 @@ static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *rest
             int64_t first = (r % groups) * chans;                                              \
             const T *w = weight ? weight + first : NULL;                                       \
             if (VEC_ROW_##SUF(size, inner, dx + r * size, xr, gr, w, eps, centre, fw + first,  \
-                              fb + first)) {                                                  \
+                              fb + first, stream)) {                                          \
                 if (++pending < FLUSH_ROWS) continue;                                          \
                 for (int64_t q = 0; q < entries; q++) {                                        \
                     aw[q] += fw[q]; ab[q] += fb[q]; fw[q] = fb[q] = 0.0f;                      \
@@ -359,6 +377,7 @@ static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *rest
                                aw + first, ab + first);                                        \
         }                                                                                      \
         for (int64_t q = 0; q < entries; q++) { aw[q] += fw[q]; ab[q] += fb[q]; }              \
+        torsh_store_fence();                                                                   \
     }                                                                                          \
     int NAME(int64_t rows, int64_t groups, int64_t chans, int64_t inner, T *dx, T *dw, T *db, \
              int64_t chunks, double *scratch, const T *g, const T *x, const T *weight,        \
