@@ -88,6 +88,8 @@ def normalize_dims(dims, ndim: int, op: str) -> tuple[int, ...]:
     """A dim, a sequence of dims or None (all dims) as a sorted tuple without repeats."""
     if dims is None:
         return tuple(range(ndim))
+    if type(dims) is int and -ndim <= dims < ndim:       # the common case: one valid dim
+        return (dims % ndim,)
     if not isinstance(dims, (list, tuple)):
         dims = (dims,)
     result = tuple(normalize_dim(d, ndim, op) for d in dims)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..._core import dtype as dt
 from ..._core.storage import Storage
+from ..._core.allocator import allocate
 from ...ops._op import Out
 from .operands import Call, check_inside, empty, handle, merge_dims
 
@@ -82,24 +83,46 @@ def _entry(lib, suffix: str, name: str) -> tuple:
 def reduce(ffi, lib, name: str, x, dims, out_spec, param: float = 0.0):
     """out_spec's tensor = the reduction `name` of x over `dims` (kept ones too with keepdim:
     the output's layout is the kept dims' row-major order either way)."""
+    run = reduce_plan(ffi, lib, name, x, dims, out_spec, param)
+    return NotImplemented if run is None else run((x,))
+
+
+def reduce_plan(ffi, lib, name: str, x, dims, out_spec, param: float = 0.0):
+    """run((x,)) -> the reduction for every x with this one's dtype, shape and strides (see
+    Backend.plan): the walk's arrays are made here, each run checks x's bounds and calls C.
+    None when the dtype has no kernel for `name`."""
+    from ...tensor import Tensor
     suffix = _suffix(name, x.dtype.name)
     if suffix is None:
-        return NotImplemented
-    out = empty(out_spec.shape, out_spec.dtype)
-    if out.numel() == 0:
-        return out
+        return None
+    shape, dtype = out_spec
+    count = math.prod(shape)
+    if count == 0:
+        return lambda inputs: empty(shape, dtype)
     if x.numel() == 0:             # every group is empty: the op's value for no elements
-        out._storage.data[:] = EMPTY_VALUE[name]
-        return out
+        def fill(inputs):
+            out = empty(shape, dtype)
+            out._storage.data[:] = EMPTY_VALUE[name]
+            return out
+        return fill
     kshape, kstrides, rshape, rstrides = _plan(x, dims if type(dims) is tuple else tuple(dims))
-    call = Call(ffi)
+    call = Call(ffi)                # its arrays live as long as the plan
+    nk, kshape, kstrides = len(kshape), call.int64s(kshape), call.int64s(kstrides)
+    nr, rshape, rstrides = len(rshape), call.int64s(rshape), call.int64s(rstrides)
     function, code = _entry(lib, suffix, name)
-    status = function(code, len(kshape), call.int64s(kshape), call.int64s(kstrides),
-                      len(rshape), call.int64s(rshape), call.int64s(rstrides), call.pointer(x),
-                      handle(ffi, out._storage, out.dtype), float(param))
-    if status != 0:
-        raise RuntimeError(f"C kernel torsh_reduce_{suffix} refused {name}")
-    return out
+    param = float(param)
+
+    def run(inputs):
+        (x,) = inputs
+        check_inside(x)
+        out = Tensor(allocate(count, dtype), shape, None, 0, dtype)
+        status = function(code, nk, kshape, kstrides, nr, rshape, rstrides,
+                          handle(ffi, x._storage, x.dtype) + x._offset,
+                          handle(ffi, out._storage, dtype), param)
+        if status != 0:
+            raise RuntimeError(f"C kernel torsh_reduce_{suffix} refused {name}")
+        return out
+    return run
 
 
 SCAN_SUFFIX = {"float32": "f32", "float64": "f64", "int64": "i64"}
@@ -152,23 +175,37 @@ def scan(ffi, lib, name: str, x, dim: int, out_spec, reverse: bool = False):
     return out
 
 
+# op name -> (the reduction it runs, its dims, its parameter) from the input and the params
+_REDUCTIONS = {name: (lambda name: lambda x, dims, keepdim: (name, dims, 0.0))(name)
+               for name in ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "all",
+                            "any", "logsumexp")}
+_REDUCTIONS.update({name: (lambda name: lambda x, dims, keepdim, correction:
+                           (name, dims, correction))(name) for name in ("var", "std")})
+_REDUCTIONS["norm"] = lambda x, p, dims, keepdim: ("norm", dims, p)
+_REDUCTIONS["max"] = lambda x: ("amax", tuple(range(x.ndim)), 0.0)
+_REDUCTIONS["min"] = lambda x: ("amin", tuple(range(x.ndim)), 0.0)
+
+
 def kernels(ffi, lib) -> dict:
     """{op name: kernel(inputs, outs, **params)} for the reductions and scans."""
-    table = {}
-    for name in ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "all", "any",
-                 "logsumexp"):
-        table[name] = (lambda name: lambda inputs, outs, dims, keepdim:
-                       reduce(ffi, lib, name, inputs[0], dims, outs[0]))(name)
-    for name in ("var", "std"):
-        table[name] = (lambda name: lambda inputs, outs, dims, keepdim, correction:
-                       reduce(ffi, lib, name, inputs[0], dims, outs[0], correction))(name)
-    table["norm"] = lambda inputs, outs, p, dims, keepdim: reduce(
-        ffi, lib, "norm", inputs[0], dims, outs[0], p)
-    for name, extreme in (("max", "amax"), ("min", "amin")):
-        table[name] = (lambda extreme: lambda inputs, outs: reduce(
-            ffi, lib, extreme, inputs[0], range(inputs[0].ndim), outs[0]))(extreme)
+    def kernel(what):
+        def run(inputs, outs, **params):
+            name, dims, param = what(inputs[0], **params)
+            return reduce(ffi, lib, name, inputs[0], dims, outs[0], param)
+        return run
+    table = {op: kernel(what) for op, what in _REDUCTIONS.items()}
     table["cumsum"] = lambda inputs, outs, dim, keep_dtype, reverse=False: scan(
         ffi, lib, "cumsum", inputs[0], dim, outs[0], reverse)
     table["cumprod"] = lambda inputs, outs, dim, keep_dtype: scan(
         ffi, lib, "cumprod", inputs[0], dim, outs[0])
     return table
+
+
+def planners(ffi, lib) -> dict:
+    """{op name: planner(inputs, outs, params) -> run | None} for the reductions."""
+    def planner(what):
+        def plan(inputs, outs, params):
+            name, dims, param = what(inputs[0], **params)
+            return reduce_plan(ffi, lib, name, inputs[0], dims, outs[0], param)
+        return plan
+    return {op: planner(what) for op, what in _REDUCTIONS.items()}
