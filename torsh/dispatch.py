@@ -286,6 +286,7 @@ def _prepare(op: Op, args) -> list[Tensor]:
 
 def dispatch(op: Op, *args, **params):
     """Run `op` on `args` (tensors or numbers) with keyword `params`; see the module doc."""
+    outputs = NotImplemented
     plans = op.plans
     if plans is not None:
         entry = plans.get(_signature(args, params))
@@ -293,31 +294,27 @@ def dispatch(op: Op, *args, **params):
             run, served_by, single = entry
             outputs = run(args)
             if outputs is not NotImplemented:
+                inputs = args
                 if _tracers:
                     backends.record(op.name, served_by.name, "native")
                 if type(outputs) is not tuple:
                     outputs = (outputs,)
-                if op.backward is not None and _GRAD_MODE["enabled"]:
-                    for t in args:
-                        if t._requires_grad or t.grad_fn is not None:
-                            _record(op, args, outputs, params, served_by)
-                            break
-                return outputs[0] if single else outputs
-    inputs = _prepare(op, args)
-    outs = op.meta(*inputs, **params)
-    single = type(outs) is Out
-    if single:
-        outs = (outs,)
-    elif type(outs) is not tuple:
-        outs = tuple(outs)
-    served_by = None
-    if op.view is not None:
-        backends.record(op.name, backends.chain_for(inputs[0].device)[0].name, "view")
-        outputs = (_make_view(op, inputs[0], params),)
-    else:
-        outputs, served_by = _run_kernel(op, inputs, outs, params)
-        if served_by is not None:
-            _keep_plan(op, args, inputs, outs, params, served_by, single)
+    if outputs is NotImplemented:       # the full road
+        inputs = _prepare(op, args)
+        outs = op.meta(*inputs, **params)
+        single = type(outs) is Out
+        if single:
+            outs = (outs,)
+        elif type(outs) is not tuple:
+            outs = tuple(outs)
+        served_by = None
+        if op.view is not None:
+            backends.record(op.name, backends.chain_for(inputs[0].device)[0].name, "view")
+            outputs = (_make_view(op, inputs[0], params),)
+        else:
+            outputs, served_by = _run_kernel(op, inputs, outs, params)
+            if served_by is not None:
+                _keep_plan(op, args, inputs, outs, params, served_by, single)
     if op.backward is not None and _GRAD_MODE["enabled"]:
         for t in inputs:
             if t._requires_grad or t.grad_fn is not None:
