@@ -221,15 +221,6 @@ def _requires_grad(inputs) -> bool:
     return False
 
 
-def _edge(t: Tensor):
-    """gradient_edge(t) for a tensor that requires grad, the common cases first."""
-    node = t.grad_fn
-    if node is not None:
-        return (node, t._output_nr)
-    sink = t._accumulator
-    return (sink, 0) if sink is not None else gradient_edge(t)
-
-
 def _record(op: Op, inputs, outputs: tuple, params: dict, backend=None) -> None:
     """Attach an autograd node to the outputs (the op's backward, with what it saved, and the
     backend that ran the forward: its fused backward kernel, if any, runs first)."""
@@ -237,12 +228,13 @@ def _record(op: Op, inputs, outputs: tuple, params: dict, backend=None) -> None:
         a, b = inputs
         needs = (a._requires_grad, b._requires_grad)
         shapes, dtypes = (a._shape, b._shape), (a.dtype, b.dtype)
-        edges = (_edge(a) if needs[0] else None, _edge(b) if needs[1] else None)
+        edges = (gradient_edge(a) if needs[0] else None,
+                 gradient_edge(b) if needs[1] else None)
         input_meta = ((shapes[0], dtypes[0]), (shapes[1], dtypes[1]))
     else:
         needs = tuple([t._requires_grad for t in inputs])
         shapes, dtypes = tuple([t._shape for t in inputs]), tuple([t.dtype for t in inputs])
-        edges = tuple([_edge(t) if need else None for t, need in zip(inputs, needs)])
+        edges = tuple([gradient_edge(t) if need else None for t, need in zip(inputs, needs)])
         input_meta = tuple(zip(shapes, dtypes))
     ctx = Context(tuple(inputs) if op.saves_inputs else None, params, shapes, dtypes, needs)
     node = OpNode(op, ctx, edges, len(outputs), backend)

@@ -224,13 +224,16 @@ class Context:
 
 
 def gradient_edge(tensor):
-    """The (node, output index) that gradients for `tensor` flow into, or None."""
-    if tensor.grad_fn is not None:
-        return (tensor.grad_fn, tensor._output_nr)
-    if tensor.requires_grad:
-        if tensor._accumulator is None:
-            tensor._accumulator = AccumulateGrad(tensor)
-        return (tensor._accumulator, 0)
+    """The (node, output index) that gradients for `tensor` flow into, or None. (Called for
+    every input of every recorded op: plain attribute reads, the common cases first.)"""
+    node = tensor.grad_fn
+    if node is not None:
+        return (node, tensor._output_nr)
+    if tensor._requires_grad:
+        sink = tensor._accumulator
+        if sink is None:
+            sink = tensor._accumulator = AccumulateGrad(tensor)
+        return (sink, 0)
     return None
 
 

@@ -150,7 +150,11 @@ def _flat_run(ffi, function, code: int, arity: int, shape: tuple, count: int, dt
 
 def _fast(ffi, function, code: int, inputs, out_spec):
     """out = f(inputs...) by the vectorised kernel (see _fast_plan), or NotImplemented."""
-    run = _fast_plan(ffi, function, code, inputs, out_spec)
+    return _run_fast(_fast_plan(ffi, function, code, inputs, out_spec), inputs)
+
+
+def _run_fast(run, inputs):
+    """run(inputs) for a plan of _fast_plan, or NotImplemented without one."""
     if run is None:
         return NotImplemented
     out = run(inputs)
@@ -167,19 +171,16 @@ def _constant(lib, name: str) -> int:
 def _map_kernel(ffi, lib, name: str):
     code = _constant(lib, name)
     fast = FAST_UNARY.get(name) or FAST_BINARY.get(name)
-    fast_code = getattr(lib, fast) if fast else None
-    functions = _fast_functions(lib, "torsh_unary" if name in FAST_UNARY else "torsh_binary")
+    planner = _fast_planner(ffi, lib, name, fast) if fast else None
     to_params = PARAMS.get(name)
 
     def kernel(inputs, outs, **params):
         if to_params is None and params:
             return NotImplemented
-        if fast_code is not None:
-            function = functions.get(outs[0].dtype)
-            if function is not None:
-                out = _fast(ffi, function, fast_code, inputs, outs[0])
-                if out is not NotImplemented:
-                    return out
+        if planner is not None:
+            out = _run_fast(planner(inputs, outs, params), inputs)
+            if out is not NotImplemented:
+                return out
         doubles, ints = to_params(**params) if to_params else ((), ())
         if not inputs[0].dtype.is_floating_point and not all(map(math.isfinite, doubles)):
             return NotImplemented   # an integer result from a NaN/inf bound: the reference's
@@ -189,17 +190,13 @@ def _map_kernel(ffi, lib, name: str):
 
 def _additive(ffi, lib, name: str):
     """add / sub: input ± alpha * other, one rounding (sub is add with -alpha)."""
-    code, fast_code = lib.TORSH_M_ADD, getattr(lib, FAST_BINARY[name])
-    functions = _fast_functions(lib, "torsh_binary")
+    code, planner = lib.TORSH_M_ADD, _fast_planner(ffi, lib, name, FAST_BINARY[name])
     sign = 1 if name == "add" else -1
 
     def kernel(inputs, outs, alpha=1):
-        if alpha == 1:
-            function = functions.get(outs[0].dtype)
-            if function is not None:
-                out = _fast(ffi, function, fast_code, inputs, outs[0])
-                if out is not NotImplemented:
-                    return out
+        out = _run_fast(planner(inputs, outs, {"alpha": alpha}), inputs)
+        if out is not NotImplemented:
+            return out
         scaled = sign * (int(alpha) if isinstance(alpha, bool) else alpha)
         return run_map(ffi, lib, code, inputs, outs[0], (scaled,), (int(scaled),))
     return kernel
@@ -235,7 +232,7 @@ def kernels(ffi, lib) -> dict:
 def planners(ffi, lib) -> dict:
     """{op name: planner(inputs, outs, params) -> run | None}: plans (see Backend.plan) for
     the calls the vectorised kernels serve."""
-    fast = {**FAST_UNARY, **FAST_BINARY, "add": "TORSH_ADD", "sub": "TORSH_SUB"}
+    fast = {**FAST_UNARY, **FAST_BINARY}
     return {name: _fast_planner(ffi, lib, name, constant) for name, constant in fast.items()}
 
 
@@ -245,7 +242,7 @@ def _fast_planner(ffi, lib, name: str, constant: str):
 
     def planner(inputs, outs, params):
         if any(key != "alpha" or value != 1 for key, value in params.items()):
-            return None                 # add/sub with alpha != 1 go through torsh_map
+            return None                 # add/sub with alpha != 1: torsh_map
         function = functions.get(outs[0].dtype)
         return None if function is None else _fast_plan(ffi, function, code, inputs, outs[0])
     return planner
