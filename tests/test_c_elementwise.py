@@ -388,3 +388,19 @@ def test_float32_lanes_across_blocks_and_threads(name):
     expected = np.array([native(name, torsh.tensor(values[i:i + 1])).item() for i in inner],
                         dtype=np.float32)
     np.testing.assert_array_equal(whole[inner], expected)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("slopes", [[0.25], [0.5, -1.0, 2.0]])
+def test_prelu_slopes_by_channel(dtype, slopes):
+    """x > 0 ? x : w_c * x with w broadcast along dim 1 by strides (NaN, -0.0 kept)."""
+    x = torsh.tensor([[[-2.0, 0.0], [-0.0, 3.0], [NAN, -INF]]] * 2, dtype=dtype)
+    x = x.transpose(1, 2).contiguous().transpose(1, 2)      # a strided view of (2, 3, 2)
+    weight = torsh.tensor(slopes * 2, dtype=dtype)[::2] if len(slopes) > 1 else \
+        torsh.tensor(slopes, dtype=dtype)
+    with torsh.backends.trace() as seen:
+        fast = F.prelu(x, weight)
+    with torsh.backends.using("reference"):
+        slow = F.prelu(x, weight)
+    assert same(fast.tolist(), slow.tolist())
+    assert ("prelu", "c", "native") in seen.calls

@@ -341,6 +341,7 @@ static int compute_double(int op, int64_t n, const work_t *in, work_t *out, cons
     case TORSH_M_SILU_BACKWARD: D2(x * sigmoid_d(y) * (1 + y * (1 - sigmoid_d(y))));
     case TORSH_M_GELU_BACKWARD: D2(x * gelu_grad_d(y, (int)ip[0]));
     case TORSH_M_LEAKY_RELU_BACKWARD: D2(y > 0 ? x : x * p[0]);
+    case TORSH_M_PRELU: D2(x > 0 ? x : y * x);
     case TORSH_M_CLAMP_MIN: D2(clamp_d(x, 1, y, 0, 0));
     case TORSH_M_CLAMP_MAX: D2(clamp_d(x, 0, 0, 1, y));
     case TORSH_M_LERP: D3(fabs(z) < 0.5 ? x + z * (y - x) : y - (y - x) * (1 - z));

@@ -76,7 +76,8 @@ enum torsh_map_op {
     TORSH_M_TANH_BACKWARD = 118,     /* g * (1 - y^2) */
     TORSH_M_SILU_BACKWARD = 119,     /* g * s * (1 + x (1 - s)), s = sigmoid(x) */
     TORSH_M_GELU_BACKWARD = 120,     /* g * gelu'(x); iparams[0] = 1 for the tanh form */
-    TORSH_M_LEAKY_RELU_BACKWARD = 121  /* x > 0 ? g : g * dparams[0] */
+    TORSH_M_LEAKY_RELU_BACKWARD = 121,  /* x > 0 ? g : g * dparams[0] */
+    TORSH_M_PRELU = 122              /* x > 0 ? x : w * x, the slope w broadcast by strides */
 };
 
 int torsh_map(int op, int ndim, const int64_t *shape, int out_dtype, void *out, int nin,

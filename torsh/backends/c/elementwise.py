@@ -14,6 +14,7 @@ from .cast import run_map
 from ..._core import dtype as dt
 from ..._core.allocator import allocate
 from ..._core.shape import contiguous_strides
+from ...tensor import Tensor
 from .operands import Call, broadcast_strides, check_inside, empty, handle, merge_dims
 
 FAST_UNARY = {"neg": "TORSH_NEG", "abs": "TORSH_ABS", "exp": "TORSH_EXP", "log": "TORSH_LOG",
@@ -123,7 +124,6 @@ def _fast_plan(ffi, function, code: int, inputs, out_spec):
 
 def _flat_run(ffi, function, code: int, arity: int, shape: tuple, count: int, dtype):
     """run(inputs) for row-major operands: one flat loop, each operand's bounds checked."""
-    from ...tensor import Tensor
     flat = _flat(ffi, count)
     unit = flat + 1
 
@@ -218,6 +218,18 @@ def _clamp(ffi, lib):
     return kernel
 
 
+def _prelu(ffi, lib):
+    """x > 0 ? x : w * x, the weight seen along x's channel dim (dim 1) by strides."""
+    def kernel(inputs, outs):
+        x, weight = inputs
+        stride = [0] * x.ndim
+        if weight.numel() != 1:
+            stride[1] = weight._stride[0]
+        slopes = Tensor(weight._storage, x._shape, tuple(stride), weight._offset, weight.dtype)
+        return run_map(ffi, lib, lib.TORSH_M_PRELU, [x, slopes], outs[0], name="prelu")
+    return kernel
+
+
 def kernels(ffi, lib) -> dict:
     """{op name: kernel(inputs, outs, **params)} for the ops of this module."""
     names = PLAIN + list(PARAMS) + ["sgn", "bitwise_left_shift", "bitwise_right_shift",
@@ -226,6 +238,7 @@ def kernels(ffi, lib) -> dict:
     table["add"], table["sub"] = _additive(ffi, lib, "add"), _additive(ffi, lib, "sub")
     table["bitwise_not"] = _bitwise_not(ffi, lib)
     table["clamp"] = _clamp(ffi, lib)
+    table["prelu"] = _prelu(ffi, lib)
     return table
 
 
