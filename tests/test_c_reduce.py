@@ -204,6 +204,30 @@ def test_scans_match_the_reference(variant, dtype):
         assert big.cumsum(0).tolist() == [2 ** 62, 2 ** 63 - 2 ** 64, 3 * 2 ** 62 - 2 ** 64]
 
 
+@pytest.mark.parametrize("dtype", [torsh.float32, torsh.float64, torsh.int64, torsh.int8,
+                                   torsh.bool, torsh.float16])
+def test_running_extremes_match_the_reference(variant, dtype):
+    """cummax / cummin: ties and NaN hand the index to the latest element."""
+    x = torsh.tensor([[3.0, 1.0, 3.0, NAN, 2.0, NAN, 5.0], [-0.0, 0.0, -1.0, -1.0, 4.0, 4.0, 0.0]])
+    x = x if dtype.is_floating_point else x.nan_to_num(7.0)
+    x = x.to(dtype)
+    for view in (x, x.t(), x[:, ::2], x[0, 0]):
+        for dim in range(max(view.ndim, 1)):
+            agree(variant, lambda: torsh.cummax(view, dim))
+            agree(variant, lambda: torsh.cummin(view, dim))
+    assert ("cummax", "native") in native(lambda: torsh.cummax(x, 1))
+
+
+@pytest.mark.parametrize("dtype", [torsh.float32, torsh.float64])
+def test_logcumsumexp_matches_the_reference(variant, dtype):
+    x = torsh.tensor([[0.5, -INF, 2.0, INF, 1.0], [-INF, -INF, 3.0, NAN, 0.0],
+                      [-0.0, 100.0, -100.0, 1e-8, 80.0]], dtype=dtype)
+    for view in (x, x.t(), x[:, 1::2]):
+        for dim in range(view.ndim):
+            agree(variant, lambda: torsh.logcumsumexp(view, dim))
+    assert ("logcumsumexp", "native") in native(lambda: torsh.logcumsumexp(x, 1))
+
+
 def test_reverse_cumsum_through_the_gradient(variant):
     x = torsh.tensor([[1.0, 2.0, 3.0]], dtype=torsh.float64, requires_grad=True)
     with backends.using(variant):

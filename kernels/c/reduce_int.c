@@ -1,6 +1,6 @@
 /* Integer reductions (wrapping int64 sums and products, extremes with the first position,
-   all/any) and the scans cumsum / cumprod of every type: the part of torsh_reduce.h that
-   walks one output's group in order. The float reductions are in reduce.c. */
+   all/any): the part of torsh_reduce.h that walks one output's group in order. The float
+   reductions are in reduce.c, the scans in scan.c. */
 #include "internal.h"
 #include "torsh_reduce.h"
 #include "reduce_walk.h"
@@ -54,35 +54,3 @@ DEFINE_INT_REDUCE(i32, int32_t)
 DEFINE_INT_REDUCE(i16, int16_t)
 DEFINE_INT_REDUCE(i8, int8_t)
 DEFINE_INT_REDUCE(u8, uint8_t)
-
-/* ---------------------------------------------------------------- scans */
-
-/* out[j] = x[0] op ... op x[j] along each row's last dim (from the end when reverse), the
-   running value kept in ACC (double for floats, wrapping uint64 for int64). Rows are
-   spread over threads; out is strided as x may be. */
-#define DEFINE_SCAN(SUF, T, ACC)                                                                   \
-    static void scan_row_##SUF(int op, int reverse, int64_t n, T *o, int64_t so, const T *p,       \
-                               int64_t s) {                                                        \
-        ACC acc = op == TORSH_S_CUMPROD ? 1 : 0;                                                   \
-        for (int64_t k = 0; k < n; k++) {                                                          \
-            int64_t j = reverse ? n - 1 - k : k;                                                   \
-            if (op == TORSH_S_CUMPROD) acc *= (ACC)p[j * s];                                       \
-            else acc += (ACC)p[j * s];                                                             \
-            o[j * so] = (T)acc;                                                                    \
-        }                                                                                          \
-    }                                                                                              \
-    int torsh_scan_##SUF(int op, int reverse, int ndim, const int64_t *shape, T *out,              \
-                         const int64_t *out_strides, const T *x, const int64_t *x_strides) {       \
-        if (op < 0 || op > TORSH_S_CUMPROD || ndim < 1) return 1;                                  \
-        int64_t n = shape[ndim - 1], s = x_strides[ndim - 1], so = out_strides[ndim - 1];          \
-        int64_t rows = torsh_count(ndim - 1, shape);                                               \
-        TORSH_FOR(row, rows, rows * n >= TORSH_PARALLEL_GRAIN,                                    \
-                  scan_row_##SUF(op, reverse, n, out + torsh_row_offset(row, ndim, shape,          \
-                                                                        out_strides), so,          \
-                                 x + torsh_row_offset(row, ndim, shape, x_strides), s););          \
-        return 0;                                                                                  \
-    }
-
-DEFINE_SCAN(f32, float, double)
-DEFINE_SCAN(f64, double, double)
-DEFINE_SCAN(i64, int64_t, uint64_t)

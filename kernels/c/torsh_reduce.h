@@ -38,16 +38,3 @@ int torsh_reduce_i8(int op, int nk, const int64_t *kshape, const int64_t *kstrid
 int torsh_reduce_u8(int op, int nk, const int64_t *kshape, const int64_t *kstrides,
                     int nr, const int64_t *rshape, const int64_t *rstrides,
                     const uint8_t *x, void *out, double param);
-
-/* Scans along the last dim of `shape` (the caller moves the scanned dim last):
-   out[..., j] = x[..., 0] (+ or *) ... x[..., j], from the end when `reverse`; `out` is
-   strided too (so it can keep the input's dim order). Floats accumulate in double; int64 in
-   wrapping 64-bit arithmetic. */
-enum torsh_scan_op { TORSH_S_CUMSUM = 0, TORSH_S_CUMPROD = 1 };
-
-int torsh_scan_f32(int op, int reverse, int ndim, const int64_t *shape, float *out,
-                   const int64_t *out_strides, const float *x, const int64_t *x_strides);
-int torsh_scan_f64(int op, int reverse, int ndim, const int64_t *shape, double *out,
-                   const int64_t *out_strides, const double *x, const int64_t *x_strides);
-int torsh_scan_i64(int op, int reverse, int ndim, const int64_t *shape, int64_t *out,
-                   const int64_t *out_strides, const int64_t *x, const int64_t *x_strides);

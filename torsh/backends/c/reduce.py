@@ -140,39 +140,76 @@ def _int64_copy(x):
                   dtype=dt.int64)
 
 
+def _lanes(dim: int, x, *outs) -> list:
+    """[shape, then the strides of x and of each output] with `dim` moved last (a 0-d x is
+    one lane of one element)."""
+    if x.ndim == 0:
+        return [[1]] + [[0] for _ in (x,) + outs]
+    order = [d for d in range(x.ndim) if d != dim] + [dim]
+    return [[x._shape[d] for d in order]] + [[t._stride[d] for d in order]
+                                             for t in (x,) + outs]
+
+
+def _narrow_to(wide, out_spec):
+    """An int64 result wrapped to out_spec's integer width (as computing in it would give)."""
+    if out_spec.dtype is dt.int64:
+        return wide
+    out = empty(out_spec.shape, out_spec.dtype)
+    out._storage.data[:] = wide._storage.data.astype(out_spec.dtype.numpy)
+    return out
+
+
+SCAN_OPS = {"cumsum": "TORSH_S_CUMSUM", "cumprod": "TORSH_S_CUMPROD",
+            "logcumsumexp": "TORSH_S_LOGCUMSUMEXP"}
+
+
 def scan(ffi, lib, name: str, x, dim: int, out_spec, reverse: bool = False):
-    """cumsum/cumprod of x along dim into a tensor laid out as x's dims (contiguous).
-    Narrow integers and bool are widened to int64 first; a narrow result (keep_dtype) is the
-    int64 result wrapped to its width, which is what computing in that width gives."""
+    """cumsum/cumprod/logcumsumexp of x along dim into a tensor laid out as x's dims
+    (contiguous). Narrow integers and bool are widened to int64 first; a narrow result
+    (keep_dtype) is the int64 result wrapped to its width."""
     if x.dtype.name in NARROW_INTEGERS and out_spec.dtype.name in NARROW_INTEGERS | {"int64"} \
             and out_spec.dtype.name != "bool" and x.numel():
         wide = scan(ffi, lib, name, _int64_copy(x), dim, Out(out_spec.shape, dt.int64), reverse)
-        if out_spec.dtype is dt.int64:
-            return wide
-        out = empty(out_spec.shape, out_spec.dtype)
-        out._storage.data[:] = wide._storage.data.astype(out_spec.dtype.numpy)
-        return out
+        return _narrow_to(wide, out_spec)
     suffix = SCAN_SUFFIX.get(x.dtype.name)
     if suffix is None or out_spec.dtype is not x.dtype:
         return NotImplemented
     out = empty(out_spec.shape, out_spec.dtype)
     if out.numel() == 0:
         return out
-    if x.ndim == 0:
-        shape, x_strides, out_strides = [1], [0], [0]
-    else:
-        order = [d for d in range(x.ndim) if d != dim] + [dim]
-        shape = [x._shape[d] for d in order]
-        x_strides = [x._stride[d] for d in order]
-        out_strides = [out._stride[d] for d in order]
+    shape, x_strides, out_strides = _lanes(dim, x, out)
     call = Call(ffi)
-    code = lib.TORSH_S_CUMSUM if name == "cumsum" else lib.TORSH_S_CUMPROD
     status = getattr(lib, f"torsh_scan_{suffix}")(
-        code, int(bool(reverse)), len(shape), call.int64s(shape), call.pointer(out),
-        call.int64s(out_strides), call.pointer(x), call.int64s(x_strides))
+        getattr(lib, SCAN_OPS[name]), int(bool(reverse)), len(shape), call.int64s(shape),
+        call.pointer(out), call.int64s(out_strides), call.pointer(x), call.int64s(x_strides))
     if status != 0:
         raise RuntimeError(f"C kernel torsh_scan_{suffix} refused {name}")
     return out
+
+
+def scan_extreme(ffi, lib, x, dim: int, outs, larger: bool):
+    """(cummax or cummin values, their last positions) along dim; narrow integers and bool
+    run on an int64 copy, their values narrowed back."""
+    value_spec, index_spec = outs
+    if x.dtype.name in NARROW_INTEGERS and x.numel():
+        values, indices = scan_extreme(ffi, lib, _int64_copy(x), dim,
+                                       (Out(value_spec.shape, dt.int64), index_spec), larger)
+        return _narrow_to(values, value_spec), indices
+    suffix = SCAN_SUFFIX.get(x.dtype.name)
+    if suffix is None or value_spec.dtype is not x.dtype:
+        return NotImplemented
+    values, indices = empty(value_spec.shape, x.dtype), empty(index_spec.shape, dt.int64)
+    if values.numel() == 0:
+        return values, indices
+    shape, x_strides, value_strides, index_strides = _lanes(dim, x, values, indices)
+    call = Call(ffi)
+    status = getattr(lib, f"torsh_scan_extreme_{suffix}")(
+        int(larger), len(shape), call.int64s(shape), call.pointer(values),
+        call.int64s(value_strides), call.pointer(indices), call.int64s(index_strides),
+        call.pointer(x), call.int64s(x_strides))
+    if status != 0:
+        raise RuntimeError(f"C kernel torsh_scan_extreme_{suffix} refused its shape")
+    return values, indices
 
 
 # op name -> (the reduction it runs, its dims, its parameter) from the input and the params
@@ -198,6 +235,11 @@ def kernels(ffi, lib) -> dict:
         ffi, lib, "cumsum", inputs[0], dim, outs[0], reverse)
     table["cumprod"] = lambda inputs, outs, dim, keep_dtype: scan(
         ffi, lib, "cumprod", inputs[0], dim, outs[0])
+    table["logcumsumexp"] = lambda inputs, outs, dim: scan(
+        ffi, lib, "logcumsumexp", inputs[0], dim, outs[0])
+    table["cummax"] = lambda inputs, outs, dim: scan_extreme(ffi, lib, inputs[0], dim, outs, True)
+    table["cummin"] = lambda inputs, outs, dim: scan_extreme(ffi, lib, inputs[0], dim, outs,
+                                                             False)
     return table
 
 

@@ -8,9 +8,9 @@ cast kernels), run by the same kernel, and its float32 outputs are rounded back 
 type. Integer outputs (indices, counts) come back as they are.
 
 This applies to the ops in HALF_VIA_FLOAT32, whose float32 answer rounded once is the
-answer: reductions, softmax, norms, matmul, convolution, pooling, embedding bags and the
-classification losses. batch_norm also writes its running statistics in place: those are
-written back too.
+answer: reductions and scans, softmax, norms, matmul, convolution, pooling, interpolation,
+embedding bags and the classification losses. batch_norm also writes its running statistics
+in place: those are written back too.
 """
 from __future__ import annotations
 
@@ -21,12 +21,13 @@ HALF = (dt.float16, dt.bfloat16)
 
 HALF_VIA_FLOAT32 = frozenset({
     "sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var", "std",
-    "logsumexp", "norm", "all", "any", "cumsum", "cumprod",
+    "logsumexp", "norm", "all", "any", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp",
     "softmax", "log_softmax", "layer_norm", "layer_norm_backward", "rms_norm", "group_norm",
     "group_norm_backward", "batch_norm", "batch_norm_backward",
     "matmul", "add_scaled", "linear", "convolution", "im2col", "col2im",
     "max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward", "adaptive_avg_pool",
     "adaptive_avg_pool_backward", "adaptive_max_pool", "max_unpool", "embedding_bag",
+    "interpolate", "interpolate_backward",
     "nll_loss", "cross_entropy_loss",
 })
 
