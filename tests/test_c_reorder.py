@@ -1,4 +1,4 @@
-"""flip, roll, repeat, diag_embed, block_diag, tril and triu on the C copies
+"""flip, roll, repeat, repeat_interleave, diag_embed, block_diag, tril and triu on the C copies
 (torsh/backends/c/reorder.py): native, and the reference's answer on strided views, empty and
 0-d inputs, every kind of dims.
 
@@ -28,6 +28,8 @@ VIEWS = {
     lambda x: torsh.roll(x, 2, 0), lambda x: torsh.roll(x, (-1, 7), (2, 1)),
     lambda x: torsh.roll(x, 3), lambda x: torsh.roll(x, (1, 2), (0, 0)),
     lambda x: x.repeat(2, 1, 3), lambda x: x.repeat(2, 1, 1, 2), lambda x: x.tile((2,)),
+    lambda x: x.repeat_interleave(2, 1), lambda x: x.repeat_interleave(3),
+    lambda x: x.repeat_interleave(torsh.arange(x.shape[0]) % 3, 0),
     lambda x: torsh.rot90(x, 1, (0, 2)),
     lambda x: x.tril(), lambda x: x.triu(2), lambda x: x.tril(-1), lambda x: x.triu(-9),
     lambda x: torsh.diag_embed(x), lambda x: torsh.diag_embed(x, 2, 0, 2),
@@ -37,7 +39,8 @@ VIEWS = {
 def test_reorders_agree_with_the_reference(view, call):
     fast, slow, native = both(lambda: call(VIEWS[view]()))
     assert_same(fast, slow, tol=0)
-    assert {"flip", "roll", "repeat", "diag_embed", "tril", "triu"} & native
+    assert {"flip", "roll", "repeat", "repeat_interleave", "diag_embed", "tril",
+            "triu"} & native
 
 
 @pytest.mark.parametrize("call", [

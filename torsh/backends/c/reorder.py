@@ -1,5 +1,5 @@
-"""flip, roll, repeat, diag_embed, block_diag, tril and triu on the C copies (kernels/c/copy.c and the
-`where` of torsh_map), for every dtype.
+"""flip, roll, repeat, repeat_interleave, diag_embed, block_diag, tril and triu on the C copies
+(kernels/c/copy.c, the index kernels' take and the `where` of torsh_map), for every dtype.
 
 Each is a copy from a view that reads the input in the new order, or writes it in place:
 - flip: the view starts at the far end of each flipped dim and walks it with its stride
@@ -8,6 +8,8 @@ Each is a copy from a view that reads the input in the new order, or writes it i
   [n - s, n) and [s, n) read from its [0, n - s); one copy per combination of blocks;
 - repeat: the output seen as (r0, n0, r1, n1, ...) is the input seen with stride 0 on the
   r's;
+- repeat_interleave: an index_select of slice k repeats[k] times (the positions made once
+  per repeats);
 - diag_embed: zeros, and the input copied into the view of their diagonals (one stride,
   the sum of the two dims' strides); block_diag: zeros, each input copied into its block;
 - tril / triu: where(mask, x, 0), the (rows, cols) mask made once per geometry.
@@ -21,6 +23,7 @@ import numpy as np
 
 from ...tensor import Tensor
 from .cast import run_map
+from .index import _index_select
 from .operands import Call, empty
 from .strided_copy import copy_into, view_of
 
@@ -75,6 +78,20 @@ def _repeat(ffi, lib, inputs, outs, repeats):
     copy_into(ffi, lib, Call(ffi), view_of(out, pairs, out_pairs, 0),
               view_of(x, pairs, x_pairs, x._offset))
     return out
+
+
+_POSITIONS: dict = {}
+
+
+def _repeat_interleave(ffi, lib, inputs, outs, repeats, dim):
+    positions = _POSITIONS.get(repeats)
+    if positions is None:
+        counts = np.array(repeats, dtype=np.int64)
+        positions = Tensor._from_numpy(np.repeat(np.arange(len(repeats)), counts))
+        if len(_POSITIONS) >= 256:
+            _POSITIONS.clear()
+        _POSITIONS[repeats] = positions
+    return _index_select(ffi, lib, [inputs[0], positions], outs, dim)
 
 
 def _diag_embed(ffi, lib, inputs, outs, offset, dim1, dim2):
@@ -134,6 +151,8 @@ def kernels(ffi, lib) -> dict:
             "roll": lambda inputs, outs, shifts, dims: _roll(ffi, lib, inputs, outs, shifts,
                                                              dims),
             "repeat": lambda inputs, outs, repeats: _repeat(ffi, lib, inputs, outs, repeats),
+            "repeat_interleave": lambda inputs, outs, repeats, dim: _repeat_interleave(
+                ffi, lib, inputs, outs, repeats, dim),
             "diag_embed": lambda inputs, outs, offset, dim1, dim2: _diag_embed(
                 ffi, lib, inputs, outs, offset, dim1, dim2),
             "block_diag": lambda inputs, outs: _block_diag(ffi, lib, inputs, outs),
