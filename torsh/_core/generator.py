@@ -165,10 +165,15 @@ class Generator:
         fast = self._fast("integers", count, first, last)
         return [self.integer(first, last + 1) for _ in range(count)] if fast is None else fast
 
-    def bernoullis(self, chances):
-        """[uniform() < p for each chance p] as 1 / 0."""
-        fast = self._fast("bernoulli", chances)
-        return [1 if self.uniform() < p else 0 for p in chances] if fast is None else fast
+    def bernoullis(self, chances, count=None):
+        """[uniform() < p for each chance p] as 1 / 0; with `count`, `chances` is one p for
+        all count draws."""
+        fast = self._fast("bernoulli", chances, count)
+        if fast is not None:
+            return fast
+        if count is not None:
+            return [1 if self.uniform() < chances else 0 for _ in range(count)]
+        return [1 if self.uniform() < p else 0 for p in chances]
 
     def permutation(self, n: int):
         """0 .. n-1 shuffled by Fisher-Yates, swapping i with integer(0, i + 1) from the top."""

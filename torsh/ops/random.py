@@ -162,13 +162,12 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
 def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
     """1 with probability p_i (the input's elements, or the number p), else 0; input's dtype."""
     shape = input._shape
-    if p is None:
-        chances = probabilities_of(input, shape, "bernoulli")
-    else:
-        chances = [check_probability(p, "bernoulli")] * numel(shape)
     gen = pick_generator(generator, input.device, "bernoulli")
-    return new_leaf(gen.bernoullis(chances), shape, input.dtype, input.device, False, out,
-                    "bernoulli")
+    if p is None:
+        draws = gen.bernoullis(probabilities_of(input, shape, "bernoulli"))
+    else:
+        draws = gen.bernoullis(check_probability(p, "bernoulli"), numel(shape))
+    return new_leaf(draws, shape, input.dtype, input.device, False, out, "bernoulli")
 
 
 @public("multinomial")

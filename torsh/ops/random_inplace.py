@@ -120,10 +120,9 @@ def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
     """Fill with 1 with probability p (a number, or a tensor broadcast to self), else 0."""
     gen = _start(self, generator, "bernoulli_")
     if isinstance(p, Tensor):
-        chances = probabilities_of(p.expand(self._shape), self._shape, "bernoulli_")
-    else:
-        chances = [check_probability(p, "bernoulli_")] * self.numel()
-    return _fill(self, gen.bernoullis(chances))
+        return _fill(self, gen.bernoullis(probabilities_of(p.expand(self._shape), self._shape,
+                                                           "bernoulli_")))
+    return _fill(self, gen.bernoullis(check_probability(p, "bernoulli_"), self.numel()))
 
 
 @method_only("exponential_")

@@ -46,7 +46,7 @@ class _State:
         self.pointer = ffi.from_buffer("uint32_t[]", self.words)
 
     def store(self):
-        internal = tuple(int(w) for w in self.words) + (int(self.index[0]),)
+        internal = tuple(self.words.tolist()) + (int(self.index[0]),)
         self.generator._rng.setstate((self.version, internal, self.gauss))
 
 
@@ -90,18 +90,20 @@ def permutation(generator, n: int):
     return _draw("torsh_random_permutation", generator, np.empty(n, np.int64))
 
 
-def bernoulli(generator, probabilities):
-    """[1 if generator.uniform() < p else 0 for p in probabilities] as bool (uint8)."""
+def bernoulli(generator, probabilities, count=None):
+    """[1 if generator.uniform() < p else 0 for p in probabilities] as bool (uint8); with
+    `count`, probabilities is one p for all count draws."""
     ffi, lib = _library()
     if lib is None:
         return None
     chances = np.ascontiguousarray(probabilities, dtype=np.float64).reshape(-1)
-    out = np.empty(chances.size, np.uint8)
+    out = np.empty(chances.size if count is None else count, np.uint8)
     if out.size == 0:
         return out.astype(bool)
     state = _State(ffi, generator)
-    status = lib.torsh_random_bernoulli(state.pointer, state.index, chances.size,
-                                        ffi.from_buffer("double[]", chances), 1,
+    status = lib.torsh_random_bernoulli(state.pointer, state.index, out.size,
+                                        ffi.from_buffer("double[]", chances),
+                                        1 if count is None else 0,
                                         ffi.from_buffer("uint8_t[]", out))
     if status != 0:
         raise RuntimeError("C kernel torsh_random_bernoulli refused its arguments")
@@ -121,8 +123,8 @@ class _Accelerator:
     def integers(self, generator, count, first, last):
         return integers(generator, count, first, last) if serving() else None
 
-    def bernoulli(self, generator, chances):
-        return bernoulli(generator, chances) if serving() else None
+    def bernoulli(self, generator, chances, count=None):
+        return bernoulli(generator, chances, count) if serving() else None
 
     def permutation(self, generator, n):
         return permutation(generator, n) if serving() else None

@@ -72,11 +72,11 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 
 def _dropped(input, p):
-    from ... import bernoulli, full_like
+    from ... import bernoulli, empty_like
     if p == 1.0:
         return input * 0.0
-    keep = bernoulli(full_like(input, 1 - p, dtype=dt.float64 if not
-                               input.dtype.is_floating_point else input.dtype))
+    keep = bernoulli(empty_like(input, dtype=dt.float64 if not
+                                input.dtype.is_floating_point else input.dtype), 1 - p)
     return input * keep * (1 / (1 - p))
 
 
