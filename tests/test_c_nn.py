@@ -298,3 +298,28 @@ runs = [lambda: F.conv2d(x, w, padding=1), lambda: convolution(x, w.transpose(0,
 
 def test_the_portable_build_agrees():
     assert_passes_on_the_portable_build(PORTABLE_CHECK + COMPARE_RUNS + 'print("ok")\n')
+
+
+# ------------------------------------------------------------ attention
+
+@pytest.mark.parametrize("dtype", [torsh.float32, torsh.float64, torsh.bfloat16])
+@pytest.mark.parametrize("masking", ["none", "causal", "bool", "float"])
+def test_attention_runs_on_the_c_kernels(dtype, masking):
+    """scaled_dot_product_attention on the C backend is its decomposition (matmuls, a mask,
+    a softmax) on native kernels, forward and backward: the reference never runs."""
+    q, k, v = (data(2, 3, 5, 4, seed=s).to(dtype).detach().requires_grad_() for s in range(3))
+    mask = {"none": None, "causal": None,
+            "bool": torsh.tensor(np.random.RandomState(4).rand(5, 5) > 0.3),
+            "float": data(5, 5, seed=5, grad=False).to(dtype)}[masking]
+
+    def attend(q, k, v):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask,
+                                              is_causal=masking == "causal")
+    fast, slow, _ = both(with_grads(attend, [q, k, v]))
+    tol = {torsh.float32: 1e-5, torsh.float64: 1e-12, torsh.bfloat16: 2e-2}[dtype]
+    assert_same(fast, slow, tol=tol)
+    with torsh.backends.trace() as seen, torsh.backends.using("c"):
+        with_grads(attend, [q, k, v])()
+    calls = set(seen.calls)
+    assert ("scaled_dot_product_attention", "c", "decomposition") in calls
+    assert {path for _, _, path in calls} <= {"decomposition", "native", "view"}

@@ -154,8 +154,20 @@ def _backward(ctx, g):
     return (dq, dk, dv) if mask is None else (dq, dk, dv, dmask)
 
 
+def _decompose(q, k, v, *mask, is_causal, scale):
+    """The weights of attention_weights times v: matmuls, a mask and a softmax, so a backend
+    without an attention kernel runs it on its own ones (half precision in float32, rounded
+    once at the end, as the reference)."""
+    dtype = q.dtype
+    if dtype in (dt.float16, dt.bfloat16):
+        q, k, v = q.float(), k.float(), v.float()
+        mask = tuple(m if m.dtype is dt.bool_ else m.float() for m in mask)
+    weights = attention_weights(q, k, mask[0] if mask else None, is_causal, scale)
+    return weights.matmul(v).to(dtype)
+
+
 _SDPA = declare(Op("scaled_dot_product_attention", meta=_meta, reference=_reference,
-                    backward=_backward, promote=PROMOTE_NONE,
+                    backward=_backward, decompose=_decompose, promote=PROMOTE_NONE,
                     doc="softmax(q k^T * scale + mask) v over the last two dims, batch dims "
                         "broadcast. A row whose every score is -inf (all masked) gives 0, as "
                         "PyTorch's _safe_softmax; a NaN or +inf score gives NaN over its row; "
