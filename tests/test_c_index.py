@@ -238,3 +238,17 @@ def test_scatter_reduce_keeps_nan_and_signed_zero_as_the_reference():
             fast, slow, _ = both(lambda: x.scatter_reduce(0, index, src, reduce,
                                                           include_self=include_self))
             assert str(fast.numpy().tolist()) == str(slow.numpy().tolist())
+
+
+def test_one_hot_is_native_and_checks_its_classes():
+    t = torsh.tensor([[2, 0, 3], [1, 3, 0]]).t()            # a strided view
+    with torsh.backends.trace() as seen:
+        fast = torsh.nn.functional.one_hot(t, 5)
+    with torsh.backends.using("reference"):
+        slow = torsh.nn.functional.one_hot(t, 5)
+    assert fast.tolist() == slow.tolist() and fast.dtype == torsh.int64
+    assert ("one_hot", "c", "native") in seen.calls
+    assert torsh.nn.functional.one_hot(torsh.zeros(0, dtype=torsh.int64), 3).shape == (0, 3)
+    for bad, message in (([-1, 0], "non-negative"), ([0, 5], "smaller than num_classes")):
+        with pytest.raises(RuntimeError, match=message):
+            torsh.nn.functional.one_hot(torsh.tensor(bad), 5)

@@ -1,5 +1,6 @@
 """Index ops along one dim and over flat positions on the C kernels (kernels/c/index.c), for
-every dtype: index_add, index_copy, index_fill, take, put, masked_select and masked_scatter.
+every dtype: index_add, index_copy, index_fill, take, put, masked_select, masked_scatter and
+one_hot.
 The rules of index.py, on its checked walks: every index is checked before any C call and
 raises the reference's error; writing ops copy the input first.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._core.errors import IndexOutOfBounds
+from ..._core.errors import IndexOutOfBounds, InvalidArgumentRuntime
 from ..._core.shape import contiguous_strides
 from ...tensor import Tensor
 from .index import (INDEX_DTYPES, _add_at, _checked_along, _first_bad, _indices, _padded,
@@ -137,6 +138,27 @@ def _put_flat(ffi, lib, inputs, outs, accumulate):
     return out
 
 
+_ONE = Tensor._from_numpy(np.ones(1, dtype=np.int64))
+
+
+def _one_hot(ffi, lib, inputs, outs, num_classes):
+    """zeros, and a 1 put at position i * num_classes + t[i] of the flat output."""
+    (t,), (spec,) = inputs, outs
+    out = empty(spec.shape, spec.dtype)
+    out._storage.data[:] = 0
+    if t.numel() == 0:
+        return out
+    values = _indices(t).reshape(-1)
+    if values.min() < 0:
+        raise InvalidArgumentRuntime("one_hot: Class values must be non-negative.")
+    if values.max() >= num_classes:
+        raise InvalidArgumentRuntime("one_hot: Class values must be smaller than num_classes.")
+    count = (values.size,)
+    flat = Tensor(out._storage, (1,), (0,), 0, out.dtype)
+    _put(ffi, lib, "b8", flat, [num_classes], values, [1], _ONE, [0], count)
+    return out
+
+
 def _mask_walk(call, x, mask, shape):
     """merged (shape, x strides, mask strides) and the mask's pointer, both broadcast."""
     merged, (x_strides, mask_strides) = merge_dims(
@@ -198,4 +220,6 @@ def kernels(ffi, lib) -> dict:
         "put": lambda inputs, outs, accumulate: _put_flat(ffi, lib, inputs, outs, accumulate),
         "masked_select": lambda inputs, outs: _masked_select(ffi, lib, inputs, outs),
         "masked_scatter": lambda inputs, outs: _masked_scatter(ffi, lib, inputs, outs),
+        "one_hot": lambda inputs, outs, num_classes: _one_hot(ffi, lib, inputs, outs,
+                                                              num_classes),
     }
