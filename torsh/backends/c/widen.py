@@ -8,7 +8,7 @@ cast kernels), run by the same kernel, and its float32 outputs are rounded back 
 type. Integer outputs (indices, counts) come back as they are.
 
 This applies to the ops in HALF_VIA_FLOAT32, whose float32 answer rounded once is the
-answer: reductions and scans, softmax, norms, matmul, convolution, pooling, interpolation,
+answer: reductions and scans, softmax, norms, matmul, convolution, pooling, resampling,
 embedding bags and the classification losses. batch_norm also writes its running statistics
 in place: those are written back too.
 """
@@ -27,7 +27,7 @@ HALF_VIA_FLOAT32 = frozenset({
     "matmul", "add_scaled", "linear", "convolution", "im2col", "col2im",
     "max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward", "adaptive_avg_pool",
     "adaptive_avg_pool_backward", "adaptive_max_pool", "max_unpool", "embedding_bag",
-    "interpolate", "interpolate_backward",
+    "interpolate", "interpolate_backward", "grid_sample",
     "nll_loss", "cross_entropy_loss",
 })
 
