@@ -28,7 +28,7 @@ HALF_VIA_FLOAT32 = frozenset({
     "max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward", "adaptive_avg_pool",
     "adaptive_avg_pool_backward", "adaptive_max_pool", "max_unpool", "embedding_bag",
     "interpolate", "interpolate_backward", "grid_sample",
-    "nll_loss", "cross_entropy_loss",
+    "nll_loss", "cross_entropy_loss", "ctc_loss", "ctc_loss_backward",
 })
 
 
