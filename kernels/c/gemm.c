@@ -88,6 +88,11 @@ static void *thread_buffer(size_t bytes) {
                            T *restrict out) {                                                \
         for (int64_t i0 = 0; i0 < mc; i0 += MR_##S, out += MR_##S * kc) {                    \
             int64_t rows = mc - i0 < MR_##S ? mc - i0 : MR_##S;                              \
+            if (rows == MR_##S && rs == 1) {   /* A transposed: each k's MR rows adjacent */ \
+                for (int64_t p = 0; p < kc; p++)                                             \
+                    memcpy(out + p * MR_##S, a + i0 + p * cs, sizeof(T) * MR_##S);          \
+                continue;                                                                    \
+            }                                                                                \
             if (rows < MR_##S) memset(out, 0, sizeof(T) * MR_##S * kc);                      \
             int64_t done = rows == MR_##S && cs == 1 ? PACK_A_ROWS_##S(kc, a + i0 * rs, rs, out) \
                                                      : 0;                                    \
