@@ -62,9 +62,13 @@ def test_special_values_and_empty_batch():
     assert fast.shape == (0, 2, 5)
 
 
-def test_half_precision_and_uint8_are_served_by_the_reference():
-    x = torsh.ones(1, 1, 3, dtype=torsh.float16)
-    fast, slow, native = both(lambda: F.interpolate(x, size=5))
+def test_half_precision_runs_in_float32_and_uint8_on_the_reference():
+    x = torsh.tensor([[[1.0, 2.5, -3.0]]], dtype=torsh.float16)
+    fast, slow, native = both(lambda: F.interpolate(x, size=5, mode="linear"))
+    assert_same(fast, slow, tol=1e-3)
+    assert "interpolate" in native
+    pixels = torsh.tensor([[[[0, 255], [100, 7]]]], dtype=torsh.uint8)
+    fast, slow, native = both(lambda: F.interpolate(pixels, size=(3, 3), mode="bilinear"))
     assert_same(fast, slow, tol=0)
     assert "interpolate" not in native
 
