@@ -225,12 +225,21 @@ def wrap_integer(value: int, d: dtype) -> int:
     return value
 
 
+def _as_integer(value, d: dtype) -> int:
+    """int(value), except NaN and ±inf: the smallest int32/int64, 0 for narrower types (the
+    rule of to_dtype, x86's)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return -(1 << (d.bits - 1)) if d.bits >= 32 else 0
+    return int(value)
+
+
 def round_to(values: list, d: dtype) -> np.ndarray:
-    """Round Python numbers once to dtype `d`: floats to nearest, integers wrap, bool is != 0."""
+    """Round Python numbers once to dtype `d`: floats to nearest, integers wrap (a NaN or
+    infinite float as to_dtype casts it), bool is != 0."""
     if d is bool_:
         return np.array([bool(v) for v in values], dtype=np.bool_)
     if d.category == INTEGRAL:
-        return np.array([wrap_integer(int(v), d) for v in values], dtype=d.numpy)
+        return np.array([wrap_integer(_as_integer(v, d), d) for v in values], dtype=d.numpy)
     as_double = np.array([float(v) for v in values], dtype=np.float64)
     with np.errstate(over="ignore"):   # overflow to ±inf is the intended rounding
         return as_double.astype(d.numpy)
