@@ -8,7 +8,8 @@ promises that only with stable=True, and its choice among ties may differ elsewh
 Values that an op selects carry gradients back to the positions they came from (`put_along`);
 indices and the outputs of unique are integers and carry none. For backends without a sort,
 each op decomposes into primitives by sorting by counting (`_sorted_order`: an (n, n)
-comparison per lane, a sum, a scatter_add) and gathers. This module must not compute
+comparison per lane, a sum, a scatter_add) and gathers; unique decomposes into stable sorts
+(one per column for slices), so it runs at the speed of the backend's sort. This module must not compute
 statistics (median, quantile: `order_statistics.py`) or running scans (`scan.py`).
 """
 from __future__ import annotations
@@ -315,7 +316,7 @@ def _unique_decomposed(x, dim, consecutive):
     rest = () if dim is None else x.shape[:dim] + x.shape[dim + 1:]
     keys = x.reshape(n, 1) if dim is None else x.movedim(dim, 0).reshape(n, math.prod(rest))
     steps = arange(n, device=x.device)
-    order = steps if consecutive else _sorted_order(*_compared_rows(keys))
+    order = steps if consecutive else _lexicographic_order(keys)
     ordered = keys[order]
     starts = (ordered != ordered[(steps - 1).clamp(min=0)]).any(1) | (steps == 0)
     run = starts.cumsum(0) - 1
@@ -328,16 +329,14 @@ def _unique_decomposed(x, dim, consecutive):
     return fresh(values), fresh(inverse), run.bincount()
 
 
-def _compared_rows(keys):
-    """(ahead, equal) for the rows of keys (n, m) compared as sequences: at the first entry
-    where they differ (NaN the largest value; equal to NaN here, as in sorting by key)."""
-    mine, other = keys.unsqueeze(1), keys.unsqueeze(0)      # row i down, row j across
-    same = (mine == other) | (mine.isnan() & other.isnan())
-    first = (~same).to(dt.int64).argmax(-1, keepdim=True)   # 0 where the rows are equal
-    shape = same.shape
-    a, b = mine.expand(shape).gather(-1, first), other.expand(shape).gather(-1, first)
-    ahead = (b < a) | (a.isnan() & ~b.isnan())
-    return ahead.squeeze(-1), same.all(-1)
+def _lexicographic_order(keys):
+    """The stable order of the rows of keys (n, m) compared as sequences, NaN the largest:
+    stable sorts by each column, the last column first (a radix sort by columns)."""
+    from .creation import arange
+    order = arange(keys.shape[0], device=keys.device)
+    for column in reversed(range(keys.shape[1])):
+        order = order[keys[order, column].argsort(stable=True)]
+    return order
 
 
 def _unique_meta(x, dim, consecutive):
