@@ -16,11 +16,14 @@ import pytest
 import torsh
 import torsh.nn.functional as F
 from torsh.backends import C_BACKEND
+from torsh.dispatch import dispatch
+from torsh.nn.functional.normalization import _LAYER_NORM_BACKWARD as LAYER_NORM_BACKWARD
 
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
 HERE = os.path.dirname(os.path.abspath(__file__))
 DTYPES = [torsh.float32, torsh.float64]
+FUSED = ("layer_norm_backward",)       # the gradients of layer / rms norm run in one kernel
 
 
 def tol(dtype):
@@ -35,8 +38,9 @@ def run(fn, backend):
     return out, seen.calls
 
 
-def agree(fn, dtype, native=()):
-    """fn() on C equals fn() on the reference; the ops in `native` ran natively on C."""
+def agree(fn, dtype, native=(), fused=()):
+    """fn() on C equals fn() on the reference; the ops in `native` ran natively on C, and the
+    ops in `fused` did not run at all (a fused backward kernel did their work)."""
     fast, calls = run(fn, "c")
     slow, _ = run(fn, "reference")
     fast = fast if isinstance(fast, (tuple, list)) else (fast,)
@@ -46,6 +50,8 @@ def agree(fn, dtype, native=()):
         np.testing.assert_allclose(a.numpy(), b.numpy(), **tol(dtype))
     for name in native:
         assert (name, "c", "native") in calls, (name, calls)
+    for name in fused:
+        assert not [call for call in calls if call[0] == name], (name, calls)
 
 
 def grads(fn, *tensors):
@@ -72,10 +78,12 @@ def test_layer_norm_and_backward_match_the_reference(dtype, shape, normalized):
     x = data(*shape, dtype=dtype, offset=3.0)
     w, b = data(*normalized, dtype=dtype, seed=1), data(*normalized, dtype=dtype, seed=2)
     agree(grads(lambda x, w, b: F.layer_norm(x, normalized, w, b), x, w, b), dtype,
-          ("layer_norm", "layer_norm_backward"))
-    agree(grads(lambda x: F.layer_norm(x, normalized), x), dtype, ("layer_norm",))
-    agree(grads(lambda x, w: F.rms_norm(x, normalized, w), x, w), dtype,
-          ("rms_norm", "layer_norm_backward"))
+          ("layer_norm",), FUSED)
+    agree(grads(lambda x: F.layer_norm(x, normalized), x), dtype, ("layer_norm",), FUSED)
+    agree(grads(lambda x, w: F.rms_norm(x, normalized, w), x, w), dtype, ("rms_norm",),
+          FUSED)
+    agree(lambda: dispatch(LAYER_NORM_BACKWARD, x * 0.5, x, w, normalized_shape=normalized,
+                           eps=1e-5, centre=True), dtype, ("layer_norm_backward",))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -153,15 +161,104 @@ def test_long_row_backward_special_rows_and_grouped_weights():
     x = torsh.from_numpy(xs).to(torsh.float32)
     w, b = (torsh.from_numpy(rng.standard_normal(75)).to(torsh.float32) for _ in range(2))
     agree(grads(lambda x, w, b: F.layer_norm(x, (75,), w, b), x, w, b), torsh.float32,
-          ("layer_norm", "layer_norm_backward"))
+          ("layer_norm",), FUSED)
+    agree(lambda: dispatch(LAYER_NORM_BACKWARD, x.cos(), x, w, normalized_shape=(75,),
+                           eps=1e-5, centre=True), torsh.float32, ("layer_norm_backward",))
+    agree(lambda: dispatch(LAYER_NORM_BACKWARD, x.cos(), x, normalized_shape=(75,),
+                           eps=1e-5, centre=True), torsh.float32, ("layer_norm_backward",))
     clean = x[[0, 5]]
     agree(grads(lambda x, w: F.rms_norm(x, (75,), w), clean, w), torsh.float32,
-          ("rms_norm", "layer_norm_backward"))
+          ("rms_norm",), FUSED)
     agree(grads(lambda x: F.layer_norm(x, (75,)), clean), torsh.float32)
     channels = torsh.from_numpy(rng.standard_normal((5, 144))).to(torsh.float32)
     gw, gb = (torsh.from_numpy(rng.standard_normal(144)).to(torsh.float32) for _ in range(2))
     agree(grads(lambda x, w, b: F.group_norm(x, 3, w, b), channels, gw, gb), torsh.float32,
           ("group_norm", "group_norm_backward"))
+
+
+def _numpy_row_grads(x, g, w, centre=True):
+    """(dx, dw, db) of layer_norm (centre) or rms_norm over the last dim, in float64, with
+    their default eps (float32's eps for rms_norm)."""
+    eps = 1e-5 if centre else float(np.finfo(np.float32).eps)
+    x, g = x.astype(np.float64), g.astype(np.float64)
+    w = np.ones(x.shape[-1]) if w is None else w.astype(np.float64)
+    centred = x - x.mean(-1, keepdims=True) if centre else x
+    rstd = 1 / np.sqrt((centred ** 2).mean(-1, keepdims=True) + eps)
+    xhat, gw = centred * rstd, g * w
+    dx = gw - xhat * (gw * xhat).mean(-1, keepdims=True)
+    if centre:
+        dx = dx - gw.mean(-1, keepdims=True)
+    return rstd * dx, (g * xhat).sum(0), g.sum(0)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_fused_gradient_skips_the_parameter_sums_it_does_not_need(threads):
+    """layer_norm / rms_norm gradients on long float32 rows (the vector path, streamed dx):
+    without weight and bias, with parameters that need no gradient, and with one of them."""
+    rng = np.random.default_rng(3)
+    xs = (rng.standard_normal((2100, 1024)) * 2.0 + 5.0).astype(np.float32)
+    gs = rng.standard_normal((2100, 1024)).astype(np.float32)
+    ws, bs = rng.standard_normal(1024).astype(np.float32), rng.standard_normal(1024)
+    limit = dict(rtol=1e-4, atol=2e-5)
+    before = torsh.get_num_threads()
+    torsh.set_num_threads(threads)
+    try:
+        for centre, fn in ((True, F.layer_norm), (False, F.rms_norm)):
+            for wanted in ("none", "frozen", "weight", "bias"):
+                if not centre and wanted == "bias":
+                    continue
+                x = torsh.from_numpy(xs.copy()).requires_grad_()
+                w = torsh.from_numpy(ws.copy()).requires_grad_(wanted == "weight")
+                b = torsh.from_numpy(bs.astype(np.float32)).requires_grad_(wanted == "bias")
+                params = [] if wanted == "none" else [w] if not centre else [w, b]
+                leaves = [x] + [p for p in params if p.requires_grad]
+                y = fn(x, (1024,), *params)
+                got = torsh.autograd.grad(y, leaves, torsh.from_numpy(gs))
+                dx, dw, db = _numpy_row_grads(xs, gs, None if wanted == "none" else ws, centre)
+                np.testing.assert_allclose(got[0].numpy(), dx, **limit)
+                if wanted in ("weight", "bias"):
+                    want = dw if wanted == "weight" else db
+                    np.testing.assert_allclose(got[1].numpy(), want, rtol=1e-4, atol=2e-3)
+    finally:
+        torsh.set_num_threads(before)
+
+
+def test_one_pass_row_moments_fall_back_where_the_first_value_is_far_off():
+    """The float32 backward takes a row's moments in one pass shifted by its first value;
+    a first value far from the mean (an outlier, a tiny spread on a large offset) makes it
+    take the two-pass moments instead, with the same accuracy."""
+    rng = np.random.default_rng(4)
+    xs = rng.standard_normal((64, 256)).astype(np.float32)
+    xs[0:8, 0] = 60.0                                  # 60 std from the others
+    xs[8:16] = 1e4 + xs[8:16] * 1e-2                   # tiny spread, x[0] within it
+    xs[16:24, 0] += 3.5                                # just inside 4 std
+    xs[24:32] = -xs[24:32] * 1e-30                     # tiny values
+    gs = rng.standard_normal((64, 256)).astype(np.float32)
+    for centre, fn in ((True, F.layer_norm), (False, F.rms_norm)):
+        x = torsh.from_numpy(xs.copy()).requires_grad_()
+        (got,) = torsh.autograd.grad(fn(x, (256,)), (x,), torsh.from_numpy(gs))
+        want = _numpy_row_grads(xs, gs, None, centre)[0]
+        error = np.abs(got.numpy() - want) / np.abs(want).max(-1, keepdims=True)
+        assert error.max() < 2e-5, (centre, error.max(-1))
+
+
+def test_fused_gradient_declines_what_it_does_not_serve():
+    """Mixed dtypes and a gradient graph (create_graph) take the op's backward formula."""
+    x = data(4, 6, dtype=torsh.float32).requires_grad_()
+    w = data(6, dtype=torsh.float64, seed=1)
+    half = x.detach().to(torsh.float16).requires_grad_()
+    y = F.layer_norm(half, (6,), w.to(torsh.float32))
+    (gh,) = torsh.autograd.grad(y.float().sum(), (half,))
+    assert gh.dtype is torsh.float16 and gh.shape == (4, 6)
+    (gx,) = torsh.autograd.grad(F.layer_norm(x, (6,)).pow(2).sum(), (x,), create_graph=True)
+    (gg,) = torsh.autograd.grad(gx.sum(), (x,))
+    with torsh.backends.using("reference"):
+        xr = x.detach().requires_grad_()
+        (rx,) = torsh.autograd.grad(F.layer_norm(xr, (6,)).pow(2).sum(), (xr,),
+                                    create_graph=True)
+        (rg,) = torsh.autograd.grad(rx.sum(), (xr,))
+    np.testing.assert_allclose(gx.detach().numpy(), rx.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gg.numpy(), rg.numpy(), rtol=1e-3, atol=1e-4)
 
 
 def test_zero_rows_give_positive_zeros_without_bias():

@@ -6,7 +6,9 @@
    1) are the exception, vectorised in GCC vector types on both builds: their sums take float
    lanes added into double every few vectors, and their outputs are computed in float with
    the mean split in two floats (see row_affine_f32, row_backward_f32_vec). Means and
-   variances take two passes over the values (mean, then the mean of squared deviations).
+   variances take two passes over the values (mean, then the mean of squared deviations),
+   except in the float32 row backward, which takes them in one pass shifted by the row's
+   first value when that loses few bits (row_moments_shifted).
    Rows are spread over threads only when the work is large (TORSH_FOR); each thread of the
    backward sums dw and db for its rows into its own scratch buffer. */
 #include "internal.h"
@@ -274,12 +276,15 @@ DEFINE_ROW_BACKWARD(row_backward_f32, float)
 DEFINE_ROW_BACKWARD(row_backward_f64, double)
 
 /* The float32 vector path (GCC vector types: AVX on the avx2 build, SSE on the portable one),
-   one row of n values with inner 1, in float, three passes over the row (L1-resident after
-   the first): the mean (as the forward: shifted by x[0], float sums of 4 vectors added in
-   double); then, with d = (x - hi) - lo (mean = hi + lo), the sums of d^2, gw and gw d;
-   then xhat = d rstd, dx = rstd gw - rstd mean(gw) - rstd mean(gw xhat) xhat, and g xhat
-   and g added into the float sums fw, fb. Returns 0 (did nothing) when mean or rstd is not
-   finite or huge: the double path serves such rows. */
+   one row of n values with inner 1, in float: one pass over the row (from memory) for the
+   sums of d, d^2, gw and gw d with d = x - x[0] (row_moments_shifted), from which the mean
+   and the centred sums follow; where that shift is too far from the mean, two more passes
+   (L1-resident): the mean (as the forward: shifted by x[0], float sums of 4 vectors added in
+   double), then, with d = (x - hi) - lo (mean = hi + lo), the sums of d^2, gw and gw d.
+   Then a last pass: xhat = d rstd, dx = rstd gw - rstd mean(gw) - rstd mean(gw xhat) xhat,
+   and g xhat and g added into the float sums fw, fb unless fw is NULL (dw and db not
+   wanted). Returns 0 (did nothing) when mean or rstd is not finite or huge: the double path
+   serves such rows. */
 
 /* fsq, fsg, fsgd += the float sums of d^2, gw, gw d over the 4 vectors at j */
 #define MOMENTS_STEP(j)                                                                        \
@@ -298,6 +303,69 @@ DEFINE_ROW_BACKWARD(row_backward_f64, double)
         fsgd += (a0 * d0 + a1 * d1) + (a2 * d2 + a3 * d3);                                     \
     } while (0)
 
+/* a * b + c, one rounding where the build has FMA (the C11 build contracts nothing) */
+#if defined(__FMA__) && defined(__AVX__)
+#define FMA_VF(a, b, c) ((vf)_mm256_fmadd_ps((__m256)(a), (__m256)(b), (__m256)(c)))
+#else
+#define FMA_VF(a, b, c) ((a) * (b) + (c))
+#endif
+
+/* One pass over a row, shifted by x0 = its first value (0 without centring): with
+   d = x - x0, the sums of d, d^2, gw and gw d. Returns 0 when the shift is too far from the
+   mean (|x0 - mean| > 4 std: the variance S2 / n - (S1 / n)^2 would lose too many bits) or a
+   sum is not finite; else the mean (0 without centring) and the sums of (x - mean)^2, gw,
+   gw (x - mean). */
+static int row_moments_shifted(int64_t n, const float *restrict xr, const float *restrict gr,
+                               const float *restrict w, int centre, double *mean_out,
+                               double *sq_out, double *gw_out, double *gwd_out) {
+    const int64_t step = 2 * VF, block = 2 * FOLD_BLOCK * step;
+    const vf zero = {0};
+    const float x0 = centre ? xr[0] : 0.0f;
+    vd s1 = {0}, s2 = {0}, sg = {0}, sgd = {0};
+    int64_t j;
+    for (j = 0; j + step <= n;) {
+        vf f1 = zero, f2 = zero, fg = zero, fgd = zero;
+        for (int64_t end = j + block; j + step <= n && j < end; j += step) {
+            vf d0 = load_vf(xr + j) - x0, d1 = load_vf(xr + j + VF) - x0;
+            vf a0 = load_vf(gr + j), a1 = load_vf(gr + j + VF);
+            if (w) { a0 *= load_vf(w + j); a1 *= load_vf(w + j + VF); }
+            f1 += d0 + d1;
+            f2 += FMA_VF(d0, d0, d1 * d1);
+            fg += a0 + a1;
+            fgd += FMA_VF(a0, d0, a1 * d1);
+        }
+        WIDEN(s1, f1);
+        WIDEN(s2, f2);
+        WIDEN(sg, fg);
+        WIDEN(sgd, fgd);
+    }
+    double sum1 = hsum_vd(&s1), sum2 = hsum_vd(&s2), sum_g = hsum_vd(&sg);
+    double sum_gd = hsum_vd(&sgd);
+    for (; j < n; j++) {
+        double d = (double)xr[j] - (double)x0, a = w ? (double)gr[j] * (double)w[j] : gr[j];
+        sum1 += d;
+        sum2 += d * d;
+        sum_g += a;
+        sum_gd += a * d;
+    }
+    if (!centre) {                          /* mean 0: the sums are the centred ones */
+        *mean_out = 0.0;
+        *sq_out = sum2;
+        *gw_out = sum_g;
+        *gwd_out = sum_gd;
+        return isfinite(sum2) && isfinite(sum_gd) && isfinite(sum_g);
+    }
+    double shift = sum1 / (double)n, var = sum2 / (double)n - shift * shift;
+    if (!(isfinite(sum2) && isfinite(sum_gd) && isfinite(sum_g)) || !(var >= 0) ||
+        shift * shift > 16.0 * var)
+        return 0;
+    *mean_out = (double)x0 + shift;
+    *sq_out = var * (double)n;
+    *gw_out = sum_g;
+    *gwd_out = sum_gd - shift * sum_g;
+    return 1;
+}
+
 static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *restrict xr,
                                 const float *restrict gr, const float *restrict w, double eps,
                                 int centre, float *restrict fw, float *restrict fb,
@@ -305,41 +373,57 @@ static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *rest
     const int64_t step = 4 * VF, block = FOLD_BLOCK * step;
     const vf zero = {0};
     int64_t j;
-    double mean = centre ? row_mean_f32(n, xr) : 0.0;
+    double mean, sum_sq, sum_gw, sum_gwd;
+    if (!row_moments_shifted(n, xr, gr, w, centre, &mean, &sum_sq, &sum_gw, &sum_gwd)) {
+        mean = centre ? row_mean_f32(n, xr) : 0.0;
+        const float hi = (float)mean, lo = (float)(mean - (double)hi);
+        vd sq = {0}, sg = {0}, sgd = {0};
+        for (j = 0; j + step <= n;) {
+            vf fsq = zero, fsg = zero, fsgd = zero;
+            for (int64_t end = j + block; j + step <= n && j < end; j += step) MOMENTS_STEP(j);
+            WIDEN(sq, fsq);
+            WIDEN(sg, fsg);
+            WIDEN(sgd, fsgd);
+        }
+        sum_sq = hsum_vd(&sq), sum_gw = hsum_vd(&sg), sum_gwd = hsum_vd(&sgd);
+        for (; j < n; j++) {
+            double d = (double)xr[j] - mean;
+            double a = w ? (double)gr[j] * (double)w[j] : (double)gr[j];
+            sum_sq += d * d;
+            sum_gw += a;
+            sum_gwd += a * d;
+        }
+    }
     const float hi = (float)mean, lo = (float)(mean - (double)hi);
-    vd sq = {0}, sg = {0}, sgd = {0};
-    for (j = 0; j + step <= n;) {
-        vf fsq = zero, fsg = zero, fsgd = zero;
-        for (int64_t end = j + block; j + step <= n && j < end; j += step) MOMENTS_STEP(j);
-        WIDEN(sq, fsq);
-        WIDEN(sg, fsg);
-        WIDEN(sgd, fsgd);
-    }
-    double sum_sq = hsum_vd(&sq), sum_gw = hsum_vd(&sg), sum_gwd = hsum_vd(&sgd);
-    for (; j < n; j++) {
-        double d = (double)xr[j] - mean, a = w ? (double)gr[j] * (double)w[j] : (double)gr[j];
-        sum_sq += d * d;
-        sum_gw += a;
-        sum_gwd += a * d;
-    }
     double rstd = norm_rsqrt(sum_sq / (double)n + eps);
     if (!(fabs(mean) < 1e30 && sum_sq < 1e300 && rstd < 1e30 && fabs(sum_gw) < 1e30 &&
           fabs(sum_gwd) < 1e30))
         return 0;
     const float r = (float)rstd, c = (float)(centre ? rstd * sum_gw / (double)n : 0.0);
     const float k = (float)(rstd * rstd * sum_gwd / (double)n);
-    for (j = 0; j + VF <= n; j += VF) {
-        vf h = ((load_vf(xr + j) - hi) - lo) * r, g = load_vf(gr + j);
-        vf a = w ? g * load_vf(w + j) : g;
-        STREAM_VF(dx + j, (a * r - c) - h * k, stream);
-        STORE_VF(fw + j, load_vf(fw + j) + g * h);
-        STORE_VF(fb + j, load_vf(fb + j) + g);
+    const vf vr = zero + r, nc = zero - c, nk = zero - k;
+    if (!fw) {                                                  /* dx alone */
+        for (j = 0; j + VF <= n; j += VF) {
+            vf h = ((load_vf(xr + j) - hi) - lo) * r, g = load_vf(gr + j);
+            vf a = w ? g * load_vf(w + j) : g;
+            STREAM_VF(dx + j, FMA_VF(h, nk, FMA_VF(a, vr, nc)), stream);
+        }
+    } else {
+        for (j = 0; j + VF <= n; j += VF) {
+            vf h = ((load_vf(xr + j) - hi) - lo) * r, g = load_vf(gr + j);
+            vf a = w ? g * load_vf(w + j) : g;
+            STREAM_VF(dx + j, FMA_VF(h, nk, FMA_VF(a, vr, nc)), stream);
+            STORE_VF(fw + j, FMA_VF(g, h, load_vf(fw + j)));
+            STORE_VF(fb + j, load_vf(fb + j) + g);
+        }
     }
     for (; j < n; j++) {
         float h = ((xr[j] - hi) - lo) * r, a = w ? gr[j] * w[j] : gr[j];
         dx[j] = (a * r - c) - h * k;
-        fw[j] += gr[j] * h;
-        fb[j] += gr[j];
+        if (fw) {
+            fw[j] += gr[j] * h;
+            fb[j] += gr[j];
+        }
     }
     return 1;
 }
@@ -351,7 +435,7 @@ static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *rest
     static void NAME##_chunk(int64_t t, int64_t rows, int64_t groups, int64_t chans,         \
                              int64_t inner, T *dx, int64_t chunks, double *scratch,           \
                              const T *g, const T *x, const T *weight, double eps,             \
-                             int centre) {                                                     \
+                             int centre, int sums) {                                           \
         int64_t size = chans * inner, entries = groups * chans, pending = 0;                   \
         int stream = rows * size * (int64_t)sizeof(T) >= TORSH_STREAM_BYTES;                   \
         (void)stream;                            /* float64 rows do not stream */              \
@@ -362,9 +446,9 @@ static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *rest
             const T *xr = x + r * size, *gr = g + r * size;                                    \
             int64_t first = (r % groups) * chans;                                              \
             const T *w = weight ? weight + first : NULL;                                       \
-            if (VEC_ROW_##SUF(size, inner, dx + r * size, xr, gr, w, eps, centre, fw + first,  \
-                              fb + first, stream)) {                                          \
-                if (++pending < FLUSH_ROWS) continue;                                          \
+            if (VEC_ROW_##SUF(size, inner, dx + r * size, xr, gr, w, eps, centre,              \
+                              sums ? fw + first : NULL, fb + first, stream)) {                \
+                if (!sums || ++pending < FLUSH_ROWS) continue;                                 \
                 for (int64_t q = 0; q < entries; q++) {                                        \
                     aw[q] += fw[q]; ab[q] += fb[q]; fw[q] = fb[q] = 0.0f;                      \
                 }                                                                              \
@@ -387,15 +471,15 @@ static int row_backward_f32_vec(int64_t n, float *restrict dx, const float *rest
         if (chans * inner == 0) rows = 0;                                                      \
         TORSH_FOR(t, chunks, chunks > 1,                                                       \
                   NAME##_chunk(t, rows, groups, chans, inner, dx, chunks, scratch, g, x,      \
-                               weight, eps, centre););                                        \
-        for (int64_t q = 0; q < entries; q++) {                                                \
+                               weight, eps, centre, dw || db););                              \
+        for (int64_t q = 0; q < entries && (dw || db); q++) {                                  \
             double sw = 0.0, sb = 0.0;                                                         \
             for (int64_t t = 0; t < chunks; t++) {                                             \
                 sw += scratch[t * 2 * entries + q];                                            \
                 sb += scratch[t * 2 * entries + entries + q];                                  \
             }                                                                                  \
-            dw[q] = (T)sw;                                                                     \
-            db[q] = (T)sb;                                                                     \
+            if (dw) dw[q] = (T)sw;                                                             \
+            if (db) db[q] = (T)sb;                                                             \
         }                                                                                      \
         return 0;                                                                              \
     }

@@ -5,7 +5,9 @@
    stored, for softmax), then the scaling. A lane of a row-major tensor is contiguous and its
    later passes read L1, so memory is read once and written once. float32 lanes that are
    contiguous use a vectorised e^x (2^k times a polynomial, < 2.4e-7 relative): AVX2, or
-   on the portable build GCC vectors of SSE's width; other lanes and float64 use libm,
+   on the portable build GCC vectors of SSE's width (the AVX2 forward takes m from the
+   lane's first values and finds the max in the pass that sums, so the pass that reads
+   memory does the work too); other lanes and float64 use libm,
    summing in double. Lanes go to threads only for large work (TORSH_FOR). */
 #include "internal.h"
 #include "torsh_softmax.h"
@@ -19,28 +21,93 @@
 #define LANES_PARALLEL(rows, n) ((rows) > 1 && (rows) * (n) >= TORSH_PARALLEL_GRAIN)
 
 #ifdef SOFTMAX_AVX2
-/* softmax / log_softmax of one contiguous float32 lane */
+/* e^x for x <= 0 or NaN, as exp_ps (lanes_avx2.h), but k = round(t) is taken by adding and
+   taking away 1.5 * 2^23, which leaves k in the low bits of the sum, ready to be shifted into
+   the exponent (two adds rather than a round and a convert); NaN stays NaN. */
+TORSH_INLINE __m256 exp_le0(__m256 x) {
+    const __m256 magic = _mm256_set1_ps(12582912.0f);
+    __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f));
+    __m256 under = _mm256_cmp_ps(t, _mm256_set1_ps(-125.0f), _CMP_LT_OQ);
+    __m256 shifted = _mm256_add_ps(t, magic);
+    __m256 f = _mm256_sub_ps(t, _mm256_sub_ps(shifted, magic));
+    __m256 p = _mm256_set1_ps(1.32764654699713e-3f);
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(9.675541892647743e-3f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(5.550713464617729e-2f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.4022120237350464e-1f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(6.931469440460205e-1f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0000001192092896f));
+    __m256i bits = _mm256_add_epi32(_mm256_castps_si256(p),
+                                    _mm256_slli_epi32(_mm256_castps_si256(shifted), 23));
+    return _mm256_andnot_ps(under, _mm256_castsi256_ps(bits));
+}
+
+/* The max of a contiguous lane, in four running maxima; a NaN among the values may be
+   missed (the forward finds it in the sum of e^(x - max), which it makes NaN). */
+static inline float lane_max_fast(const float *x, int64_t n) {
+    __m256 m0 = _mm256_set1_ps(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
+    int64_t j = 0;
+    for (; j + 32 <= n; j += 32) {
+        m0 = _mm256_max_ps(m0, _mm256_loadu_ps(x + j));
+        m1 = _mm256_max_ps(m1, _mm256_loadu_ps(x + j + 8));
+        m2 = _mm256_max_ps(m2, _mm256_loadu_ps(x + j + 16));
+        m3 = _mm256_max_ps(m3, _mm256_loadu_ps(x + j + 24));
+    }
+    for (; j + 8 <= n; j += 8) m0 = _mm256_max_ps(m0, _mm256_loadu_ps(x + j));
+    float best = hmax_ps(_mm256_max_ps(_mm256_max_ps(m0, m1), _mm256_max_ps(m2, m3)));
+    for (; j < n; j++) best = x[j] > best ? x[j] : best;
+    return best;
+}
+
+/* The sum of e^(x - m) over a contiguous float32 lane, stored in e unless NULL, and the
+   lane's max (the values' max is NaN-blind: a NaN shows in the sum). */
+static double lane_exp_sum_avx2(float *e, const float *x, int64_t n, float m, float *max_out) {
+    __m256 vm = _mm256_set1_ps(m), s0 = _mm256_setzero_ps(), s1 = s0;
+    __m256 x0 = _mm256_set1_ps(-INFINITY), x1 = x0;
+    int64_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        __m256 v0 = _mm256_loadu_ps(x + j), v1 = _mm256_loadu_ps(x + j + 8);
+        __m256 e0 = exp_le0(_mm256_sub_ps(v0, vm)), e1 = exp_le0(_mm256_sub_ps(v1, vm));
+        if (e) { _mm256_storeu_ps(e + j, e0); _mm256_storeu_ps(e + j + 8, e1); }
+        s0 = _mm256_add_ps(s0, e0);
+        s1 = _mm256_add_ps(s1, e1);
+        x0 = _mm256_max_ps(x0, v0);
+        x1 = _mm256_max_ps(x1, v1);
+    }
+    double sum = hsum_ps(_mm256_add_ps(s0, s1));
+    float best = hmax_ps(_mm256_max_ps(x0, x1));
+    for (; j < n; j++) {
+        float v = expf(x[j] - m);
+        if (e) e[j] = v;
+        sum += v;
+        best = x[j] > best ? x[j] : best;
+    }
+    *max_out = best;
+    return sum;
+}
+
+/* Values up to this far above the shift m of e^(x - m) are fine: e^64 n fits in float. */
+#define SHIFT_SLACK 64.0f
+
+/* softmax / log_softmax of one contiguous float32 lane: e^(x - m) summed in one pass over x
+   with m the max of its first 64 values (softmax is the same whatever m: e^(x - m) / sum),
+   which also finds the max M; only where M > m + SHIFT_SLACK is it done again with m = M. */
 static void lane_forward_avx2(int is_log, float *o, const float *x, int64_t n) {
-    float m = lane_max_f32(x, n);
-    if (m != m || isinf(m)) {
+    float m = lane_max_fast(x, n < 64 ? n : 64), top = m;
+    if (!isfinite(m)) m = top = lane_max_fast(x, n);
+    double sum = NAN;
+    if (isfinite(m)) {
+        sum = lane_exp_sum_avx2(is_log ? NULL : o, x, n, m, &top);
+        if (top > m + SHIFT_SLACK) {                   /* (the sum may be NaN by overflow) */
+            m = top;
+            sum = lane_exp_sum_avx2(is_log ? NULL : o, x, n, m, &top);
+        }
+    }
+    if (sum != sum || isinf(top)) {              /* NaN or +inf in the lane, or only -inf */
         for (int64_t j = 0; j < n; j++) o[j] = NAN;
         return;
     }
-    __m256 vm = _mm256_set1_ps(m), s0 = _mm256_setzero_ps(), s1 = s0;
-    int64_t j = 0;
-    for (; j + 16 <= n; j += 16) {
-        __m256 e0 = exp_ps(_mm256_sub_ps(_mm256_loadu_ps(x + j), vm));
-        __m256 e1 = exp_ps(_mm256_sub_ps(_mm256_loadu_ps(x + j + 8), vm));
-        if (!is_log) { _mm256_storeu_ps(o + j, e0); _mm256_storeu_ps(o + j + 8, e1); }
-        s0 = _mm256_add_ps(s0, e0);
-        s1 = _mm256_add_ps(s1, e1);
-    }
-    double sum = hsum_ps(_mm256_add_ps(s0, s1));
-    for (; j < n; j++) {
-        float e = expf(x[j] - m);
-        if (!is_log) o[j] = e;
-        sum += e;
-    }
+    __m256 vm = _mm256_set1_ps(m);
+    int64_t j;
     if (is_log) {
         float ls = (float)log(sum);
         __m256 vls = _mm256_set1_ps(ls);
@@ -70,7 +137,7 @@ static void lane_backward_avx2(int is_log, float *gx, const float *y, const floa
     __m256 vt = _mm256_set1_ps(total);
     for (j = 0; j + 8 <= n; j += 8) {
         __m256 gv = _mm256_loadu_ps(g + j), yv = _mm256_loadu_ps(y + j);
-        __m256 r = is_log ? _mm256_fnmadd_ps(exp_ps(yv), vt, gv)
+        __m256 r = is_log ? _mm256_fnmadd_ps(exp_le0(yv), vt, gv)
                           : _mm256_mul_ps(yv, _mm256_sub_ps(gv, vt));
         r = _mm256_blendv_ps(r, yv, _mm256_cmp_ps(yv, yv, _CMP_UNORD_Q));   /* NaN stays */
         _mm256_storeu_ps(gx + j, r);

@@ -7,9 +7,10 @@
    centre = 1: y = (x - mean) * rstd * w + b (bias 0 when NULL); centre = 0 (rms_norm):
    y = x * rstd * w with var = mean of squares and no bias. Statistics are kept in double.
 
-   The backward writes dx (rows, size), dw and db (groups * chans); it cuts the rows into
-   `chunks` runs (one per thread, >= 1) and needs 3 * chunks * groups * chans doubles of
-   scratch from the caller. It returns 1 when chunks or groups is below 1.
+   The backward writes dx (rows, size), dw and db (groups * chans); either of dw and db may
+   be NULL (not written; with both NULL their sums are skipped). It cuts the rows into `chunks`
+   runs (one per thread, >= 1) and needs 3 * chunks * groups * chans doubles of scratch from
+   the caller. It returns 1 when chunks or groups is below 1.
 
    Batch norm: x is (batch, channels, inner); statistics per channel over batch and inner. */
 int torsh_row_norm_f32(int64_t rows, int64_t groups, int64_t chans, int64_t inner,

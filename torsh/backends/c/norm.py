@@ -1,6 +1,8 @@
 """Normalization ops on the C kernels (kernels/c/norm.c): layer_norm, rms_norm, group_norm
 and batch_norm forward, and their fused backward ops (layer_norm_backward, which also serves
-rms_norm, group_norm_backward, batch_norm_backward), for float32 and float64.
+rms_norm, group_norm_backward, batch_norm_backward), for float32 and float64. The gradients
+of layer_norm and rms_norm also run straight on the kernel (backward_kernels), which then
+skips the sums for dw and db when no weight or bias needs them.
 
 Every operand must share the input's dtype (else the call declines); strided inputs are
 copied to contiguous ones first. Layer, rms and group norm are one C kernel: x seen as rows
@@ -9,12 +11,14 @@ of `chans * inner` values, row r using the weight entries of group r % groups.
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 
 from .operands import Call, empty
 
 SUFFIX = {"float32": "f32", "float64": "f64"}
+Spec = namedtuple("Spec", "shape dtype")      # an output's shape and dtype, as ops' Out
 PARALLEL_GRAIN = 65536      # kernels/c/internal.h: TORSH_PARALLEL_GRAIN
 
 
@@ -74,20 +78,22 @@ def _row_norm(ffi, lib, inputs, outs, rows_of, weight, bias, eps, centre):
     return out
 
 
-def _row_norm_backward(ffi, lib, inputs, outs, rows_of, eps, centre):
-    """Run torsh_row_norm_backward on (g, x[, weight]) -> (dx, dw, db)."""
+def _row_norm_backward(ffi, lib, inputs, outs, rows_of, eps, centre, sums=True):
+    """Run torsh_row_norm_backward on (g, x[, weight]) -> (dx, dw, db); without `sums`,
+    dw and db are not computed (None)."""
     suffix = suffix_of(inputs, outs)
     if suffix is None:
         return NotImplemented
     g, x = dense(inputs[0]), dense(inputs[1])
     weight = dense(inputs[2]) if len(inputs) > 2 else None
-    dx, dw, db = (empty(o.shape, o.dtype) for o in outs)
+    dx = empty(outs[0].shape, outs[0].dtype)
+    dw, db = (empty(o.shape, o.dtype) for o in outs[1:]) if sums else (None, None)
     rows, groups, chans, inner = rows_of(x)
     call = _Pointers(ffi)
     chunks = max(1, min(rows, lib.torsh_get_num_threads())) if \
         rows * chans * inner >= PARALLEL_GRAIN else 1
     getattr(lib, f"torsh_row_norm_backward_{suffix}")(
-        rows, groups, chans, inner, call.pointer(dx), call.pointer(dw), call.pointer(db),
+        rows, groups, chans, inner, call.pointer(dx), call.maybe(dw), call.maybe(db),
         chunks, call.scratch(3 * chunks * groups * chans), call.pointer(g), call.pointer(x),
         call.maybe(weight), eps, int(centre))
     return dx, dw, db
@@ -177,3 +183,32 @@ def kernels(ffi, lib) -> dict:
             "layer_norm_backward": layer_norm_backward, "group_norm": group_norm,
             "group_norm_backward": group_norm_backward, "batch_norm": batch_norm,
             "batch_norm_backward": batch_norm_backward}
+
+
+def backward_kernels(ffi, lib) -> dict:
+    """The gradients of layer_norm and rms_norm (what their backward gets from the
+    layer_norm_backward op), with dw and db computed only when a weight or bias needs one."""
+
+    def trailing(centre):
+        def kernel(ctx, g):
+            x = ctx.inputs[0]
+            weight = ctx.inputs[1] if ctx.has_weight else None
+            has_bias = centre and getattr(ctx, "has_bias", False)
+            if g is None or tuple(g._shape) != tuple(x._shape) or g.device != x.device:
+                return NotImplemented
+            needs = ctx.needs_input_grad
+            want_w = weight is not None and needs[1]
+            want_b = has_bias and needs[-1]
+            size = tuple(ctx.normalized_shape)
+            stats = weight.dtype if weight is not None else x.dtype
+            result = _row_norm_backward(
+                ffi, lib, [g, x] + ([weight] if weight is not None else []),
+                [Spec(tuple(x._shape), x.dtype), Spec(size, stats), Spec(size, stats)],
+                _trailing(size), ctx.eps, centre, sums=want_w or want_b)
+            if result is NotImplemented:
+                return result
+            dx, dw, db = result
+            return (dx,) + ((dw if want_w else None,) if weight is not None else ()) + \
+                ((db if want_b else None,) if has_bias else ())
+        return kernel
+    return {"layer_norm": trailing(True), "rms_norm": trailing(False)}
