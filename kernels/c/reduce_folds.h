@@ -7,8 +7,10 @@
 #define MIN_STEP(acc, v) ((v) < (acc) || (v) != (v) ? (v) : (acc))
 
 /* max (larger = 1) or min of n elements; NaN when any is NaN (an unordered-compare mask is
-   or-ed along). Four accumulators of W lanes; the extremes of the lanes at the end. */
-#define DEFINE_EXTREME(NAME, T, W, VEC, LOAD, CMP, OR, MASK, STORE, SET1, MAXV, MINV)          \
+   or-ed along). Four accumulators of W lanes; at the end the extreme of the lanes by a
+   shuffle tree (HREDUCE: no NaN is left then, and a tie of -0.0 and 0.0 is settled by the
+   caller, which reads the first zero back from x). */
+#define DEFINE_EXTREME(NAME, T, W, VEC, LOAD, CMP, OR, MASK, HREDUCE, SET1, MAXV, MINV)        \
     static double NAME(const T *x, int64_t n, int larger) {                                    \
         VEC m0 = SET1(larger ? -INFINITY : INFINITY), m1 = m0, m2 = m0, m3 = m0;               \
         VEC nan = SET1(0);                                                                     \
@@ -30,11 +32,7 @@
         }                                                                                      \
         if (MASK(nan)) return NAN;                                                                 \
         VEC m = larger ? MAXV(MAXV(m0, m1), MAXV(m2, m3)) : MINV(MINV(m0, m1), MINV(m2, m3));      \
-        T lanes[W];                                                                                \
-        STORE(lanes, m);                                                                           \
-        double acc = lanes[0];                                                                     \
-        for (int k = 1; k < W; k++)                                                                \
-            acc = larger ? MAX_STEP(acc, (double)lanes[k]) : MIN_STEP(acc, (double)lanes[k]);      \
+        double acc = HREDUCE(m, larger);                                                           \
         for (; j < n; j++)                                                                     \
             acc = larger ? MAX_STEP(acc, (double)x[j]) : MIN_STEP(acc, (double)x[j]);          \
         return acc;                                                                            \
@@ -138,11 +136,31 @@ DEFINE_SUM_F64(sum_sq_f64_avx2, _mm256_mul_pd(v, v), w * w)
 DEFINE_SUM_F64(sum_sqdev_f64_avx2,
                _mm256_mul_pd(_mm256_sub_pd(v, vc), _mm256_sub_pd(v, vc)), (w - c) * (w - c))
 
+/* the max (larger) or min of a vector's lanes: halves folded onto each other */
+TORSH_INLINE float hextreme_ps128(__m128 v, int larger) {
+    __m128 h = _mm_movehl_ps(v, v);
+    v = larger ? _mm_max_ps(v, h) : _mm_min_ps(v, h);
+    h = _mm_shuffle_ps(v, v, 1);
+    return _mm_cvtss_f32(larger ? _mm_max_ss(v, h) : _mm_min_ss(v, h));
+}
+TORSH_INLINE double hextreme_pd128(__m128d v, int larger) {
+    __m128d h = _mm_unpackhi_pd(v, v);
+    return _mm_cvtsd_f64(larger ? _mm_max_sd(v, h) : _mm_min_sd(v, h));
+}
+TORSH_INLINE float hextreme_ps256(__m256 v, int larger) {
+    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
+    return hextreme_ps128(larger ? _mm_max_ps(lo, hi) : _mm_min_ps(lo, hi), larger);
+}
+TORSH_INLINE double hextreme_pd256(__m256d v, int larger) {
+    __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
+    return hextreme_pd128(larger ? _mm_max_pd(lo, hi) : _mm_min_pd(lo, hi), larger);
+}
+
 DEFINE_EXTREME(extreme_f32_avx2, float, 8, __m256, _mm256_loadu_ps, _mm256_cmp_ps, _mm256_or_ps,
-               _mm256_movemask_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_max_ps,
+               _mm256_movemask_ps, hextreme_ps256, _mm256_set1_ps, _mm256_max_ps,
                _mm256_min_ps)
 DEFINE_EXTREME(extreme_f64_avx2, double, 4, __m256d, _mm256_loadu_pd, _mm256_cmp_pd,
-               _mm256_or_pd, _mm256_movemask_pd, _mm256_storeu_pd, _mm256_set1_pd,
+               _mm256_or_pd, _mm256_movemask_pd, hextreme_pd256, _mm256_set1_pd,
                _mm256_max_pd, _mm256_min_pd)
 
 /* first j with x[j] == t (x[j] is NaN when t is NaN), or -1 */
@@ -257,10 +275,20 @@ static double sum_f64_vec(const double *x, int64_t n) {
 #include <emmintrin.h>
 #define UNORD_PS(a, b, predicate) _mm_cmpunord_ps(a, b)
 #define UNORD_PD(a, b, predicate) _mm_cmpunord_pd(a, b)
+TORSH_INLINE float hextreme_ps128(__m128 v, int larger) {
+    __m128 h = _mm_movehl_ps(v, v);
+    v = larger ? _mm_max_ps(v, h) : _mm_min_ps(v, h);
+    h = _mm_shuffle_ps(v, v, 1);
+    return _mm_cvtss_f32(larger ? _mm_max_ss(v, h) : _mm_min_ss(v, h));
+}
+TORSH_INLINE double hextreme_pd128(__m128d v, int larger) {
+    __m128d h = _mm_unpackhi_pd(v, v);
+    return _mm_cvtsd_f64(larger ? _mm_max_sd(v, h) : _mm_min_sd(v, h));
+}
 DEFINE_EXTREME(extreme_f32_vec, float, 4, __m128, _mm_loadu_ps, UNORD_PS, _mm_or_ps,
-               _mm_movemask_ps, _mm_storeu_ps, _mm_set1_ps, _mm_max_ps, _mm_min_ps)
+               _mm_movemask_ps, hextreme_ps128, _mm_set1_ps, _mm_max_ps, _mm_min_ps)
 DEFINE_EXTREME(extreme_f64_vec, double, 2, __m128d, _mm_loadu_pd, UNORD_PD, _mm_or_pd,
-               _mm_movemask_pd, _mm_storeu_pd, _mm_set1_pd, _mm_max_pd, _mm_min_pd)
+               _mm_movemask_pd, hextreme_pd128, _mm_set1_pd, _mm_max_pd, _mm_min_pd)
 #else
 DEFINE_EXTREME_VEC(extreme_f32_vec, float, 4, v4f, v4i, load_v4f)
 DEFINE_EXTREME_VEC(extreme_f64_vec, double, 2, v2d, v2l, load_v2d)
