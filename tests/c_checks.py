@@ -71,6 +71,22 @@ for run in runs:
 """
 
 
+def portable_rerun(path: str):
+    """A test that runs the test file at `path` again on the portable C build (skipped, with
+    the reason, when this already is the portable build)."""
+    from torsh.backends import C_BACKEND
+
+    @pytest.mark.skipif(os.environ.get("TORSH_C_VARIANT") == "portable" or
+                        C_BACKEND.variant == "portable", reason="already the portable build")
+    def test_this_file_passes_on_the_portable_build():
+        env = dict(os.environ, TORSH_C_VARIANT="portable")
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p",
+                               "no:cacheprovider", os.path.abspath(path)],
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    return test_this_file_passes_on_the_portable_build
+
+
 def assert_passes_on_the_portable_build(script: str) -> None:
     """Run the Python `script` with the portable C build loaded; it must print "ok" last."""
     env = dict(os.environ, TORSH_C_VARIANT="portable")

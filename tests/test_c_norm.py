@@ -7,8 +7,6 @@ build (a subprocess).
 Skipped, with the reason, where the library is not built."""
 import math
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -18,6 +16,8 @@ import torsh.nn.functional as F
 from torsh.backends import C_BACKEND
 from torsh.dispatch import dispatch
 from torsh.nn.functional.normalization import _LAYER_NORM_BACKWARD as LAYER_NORM_BACKWARD
+
+from c_checks import portable_rerun
 
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
@@ -347,11 +347,4 @@ def test_nll_loss_all_ignored_out_of_range_and_empty():
                 torsh.zeros(0, 3)), torsh.float32)
 
 
-@pytest.mark.skipif(os.environ.get("TORSH_C_VARIANT") == "portable" or
-                    C_BACKEND.variant == "portable", reason="already the portable build")
-def test_this_file_passes_on_the_portable_build():
-    env = dict(os.environ, TORSH_C_VARIANT="portable")
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                           os.path.abspath(__file__)], capture_output=True, text=True, env=env,
-                          timeout=300)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+test_this_file_passes_on_the_portable_build = portable_rerun(__file__)

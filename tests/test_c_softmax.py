@@ -6,9 +6,6 @@ vector width. The whole file runs again on the portable build (a subprocess). (S
 shapes, views and float64: tests/test_c_reduce.py.)
 
 Skipped, with the reason, where the library is not built."""
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -16,6 +13,8 @@ import pytest
 import torsh
 import torsh.nn.functional as F
 from torsh.backends import C_BACKEND
+
+from c_checks import portable_rerun
 
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
@@ -143,11 +142,4 @@ def test_gradients_of_a_large_batch_sum_to_zero():
     np.testing.assert_allclose(gl.numpy(), want, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.skipif(os.environ.get("TORSH_C_VARIANT") == "portable" or
-                    C_BACKEND.variant == "portable", reason="already the portable build")
-def test_this_file_passes_on_the_portable_build():
-    env = dict(os.environ, TORSH_C_VARIANT="portable")
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                           os.path.abspath(__file__)], capture_output=True, text=True, env=env,
-                          timeout=300)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+test_this_file_passes_on_the_portable_build = portable_rerun(__file__)

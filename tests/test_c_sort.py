@@ -7,16 +7,15 @@ subprocess).
 
 Skipped, with the reason printed, where the library is not built."""
 import math
-import os
 import random
-import subprocess
-import sys
 
 import pytest
 
 import torsh
 from torsh.autograd.gradcheck import gradcheck, gradgradcheck
 from torsh.backends import C_BACKEND
+
+from c_checks import portable_rerun
 
 pytestmark = pytest.mark.skipif(not C_BACKEND.is_available(),
                                 reason=C_BACKEND.unavailable_reason())
@@ -214,11 +213,4 @@ def test_gradients_go_back_through_the_indices():
         assert gradgradcheck(fn, (x,), grad_outputs=(g,))
 
 
-@pytest.mark.skipif(os.environ.get("TORSH_C_VARIANT") == "portable" or
-                    C_BACKEND.variant == "portable", reason="already the portable build")
-def test_this_file_passes_on_the_portable_build():
-    env = dict(os.environ, TORSH_C_VARIANT="portable")
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                           os.path.abspath(__file__)], capture_output=True, text=True, env=env,
-                          timeout=300)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+test_this_file_passes_on_the_portable_build = portable_rerun(__file__)

@@ -8,6 +8,18 @@
 
 #include "internal.h"
 
+/* 2^f for f in [-0.5, 0.5]: a degree-5 polynomial, the core of exp_ps and of softmax.c's
+   exp_le0. */
+TORSH_INLINE __m256 exp2_fraction_ps(__m256 f) {
+    __m256 p = _mm256_set1_ps(1.32764654699713e-3f);
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(9.675541892647743e-3f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(5.550713464617729e-2f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.4022120237350464e-1f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(6.931469440460205e-1f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0000001192092896f));
+    return p;
+}
+
 /* e^x for x <= 0 (no NaN) as 2^t, t = x log2(e) = k + f, k = round(t), |f| <= 1/2: 2^f by a
    degree-5 polynomial fitted for least relative error on [-1/2, 1/2] (< 2.4e-7 relative,
    evaluated in float), 2^k added into the exponent bits. 0 where t < -125 (where float32
@@ -18,12 +30,7 @@ TORSH_INLINE __m256 exp_ps(__m256 x) {
     __m256 under = _mm256_cmp_ps(t, _mm256_set1_ps(-125.0f), _CMP_LT_OQ);
     __m256 k = _mm256_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 f = _mm256_sub_ps(t, k);
-    __m256 p = _mm256_set1_ps(1.32764654699713e-3f);
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(9.675541892647743e-3f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(5.550713464617729e-2f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.4022120237350464e-1f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(6.931469440460205e-1f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0000001192092896f));
+    __m256 p = exp2_fraction_ps(f);
     __m256i bits = _mm256_add_epi32(_mm256_castps_si256(p),
                                     _mm256_slli_epi32(_mm256_cvtps_epi32(k), 23));
     return _mm256_andnot_ps(under, _mm256_castsi256_ps(bits));

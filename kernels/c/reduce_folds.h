@@ -38,6 +38,22 @@
         return acc;                                                                            \
     }
 
+#if defined(REDUCE_AVX2) || defined(__SSE2__)
+#include <emmintrin.h>
+/* the max (larger) or min of a vector's lanes: halves folded onto each other (x86-64 always
+   has SSE2, so both builds use these) */
+TORSH_INLINE float hextreme_ps128(__m128 v, int larger) {
+    __m128 h = _mm_movehl_ps(v, v);
+    v = larger ? _mm_max_ps(v, h) : _mm_min_ps(v, h);
+    h = _mm_shuffle_ps(v, v, 1);
+    return _mm_cvtss_f32(larger ? _mm_max_ss(v, h) : _mm_min_ss(v, h));
+}
+TORSH_INLINE double hextreme_pd128(__m128d v, int larger) {
+    __m128d h = _mm_unpackhi_pd(v, v);
+    return _mm_cvtsd_f64(larger ? _mm_max_sd(v, h) : _mm_min_sd(v, h));
+}
+#endif
+
 /* ---------------------------------------------------------------- AVX2 contiguous folds */
 #ifdef REDUCE_AVX2
 TORSH_INLINE double hsum4(__m256d v) {
@@ -136,17 +152,7 @@ DEFINE_SUM_F64(sum_sq_f64_avx2, _mm256_mul_pd(v, v), w * w)
 DEFINE_SUM_F64(sum_sqdev_f64_avx2,
                _mm256_mul_pd(_mm256_sub_pd(v, vc), _mm256_sub_pd(v, vc)), (w - c) * (w - c))
 
-/* the max (larger) or min of a vector's lanes: halves folded onto each other */
-TORSH_INLINE float hextreme_ps128(__m128 v, int larger) {
-    __m128 h = _mm_movehl_ps(v, v);
-    v = larger ? _mm_max_ps(v, h) : _mm_min_ps(v, h);
-    h = _mm_shuffle_ps(v, v, 1);
-    return _mm_cvtss_f32(larger ? _mm_max_ss(v, h) : _mm_min_ss(v, h));
-}
-TORSH_INLINE double hextreme_pd128(__m128d v, int larger) {
-    __m128d h = _mm_unpackhi_pd(v, v);
-    return _mm_cvtsd_f64(larger ? _mm_max_sd(v, h) : _mm_min_sd(v, h));
-}
+/* the same over 256-bit vectors: the two halves folded first */
 TORSH_INLINE float hextreme_ps256(__m256 v, int larger) {
     __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
     return hextreme_ps128(larger ? _mm_max_ps(lo, hi) : _mm_min_ps(lo, hi), larger);
@@ -275,16 +281,6 @@ static double sum_f64_vec(const double *x, int64_t n) {
 #include <emmintrin.h>
 #define UNORD_PS(a, b, predicate) _mm_cmpunord_ps(a, b)
 #define UNORD_PD(a, b, predicate) _mm_cmpunord_pd(a, b)
-TORSH_INLINE float hextreme_ps128(__m128 v, int larger) {
-    __m128 h = _mm_movehl_ps(v, v);
-    v = larger ? _mm_max_ps(v, h) : _mm_min_ps(v, h);
-    h = _mm_shuffle_ps(v, v, 1);
-    return _mm_cvtss_f32(larger ? _mm_max_ss(v, h) : _mm_min_ss(v, h));
-}
-TORSH_INLINE double hextreme_pd128(__m128d v, int larger) {
-    __m128d h = _mm_unpackhi_pd(v, v);
-    return _mm_cvtsd_f64(larger ? _mm_max_sd(v, h) : _mm_min_sd(v, h));
-}
 DEFINE_EXTREME(extreme_f32_vec, float, 4, __m128, _mm_loadu_ps, UNORD_PS, _mm_or_ps,
                _mm_movemask_ps, hextreme_ps128, _mm_set1_ps, _mm_max_ps, _mm_min_ps)
 DEFINE_EXTREME(extreme_f64_vec, double, 2, __m128d, _mm_loadu_pd, UNORD_PD, _mm_or_pd,

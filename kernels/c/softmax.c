@@ -30,12 +30,7 @@ TORSH_INLINE __m256 exp_le0(__m256 x) {
     __m256 under = _mm256_cmp_ps(t, _mm256_set1_ps(-125.0f), _CMP_LT_OQ);
     __m256 shifted = _mm256_add_ps(t, magic);
     __m256 f = _mm256_sub_ps(t, _mm256_sub_ps(shifted, magic));
-    __m256 p = _mm256_set1_ps(1.32764654699713e-3f);
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(9.675541892647743e-3f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(5.550713464617729e-2f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.4022120237350464e-1f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(6.931469440460205e-1f));
-    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0000001192092896f));
+    __m256 p = exp2_fraction_ps(f);
     __m256i bits = _mm256_add_epi32(_mm256_castps_si256(p),
                                     _mm256_slli_epi32(_mm256_castps_si256(shifted), 23));
     return _mm256_andnot_ps(under, _mm256_castsi256_ps(bits));

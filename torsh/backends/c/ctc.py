@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .operands import Call, empty
-from .strided_copy import copy_into
+from .strided_copy import dense
 
 SUFFIX = {"float32": "f32", "float64": "f64"}
 
@@ -45,14 +45,6 @@ def _samples(log_probs, targets, input_lengths, target_lengths, blank):
     return labels, starts, lengths, inputs
 
 
-def _dense(ffi, lib, tensor):
-    if tensor.is_contiguous():
-        return tensor
-    out = empty(tensor._shape, tensor.dtype)
-    copy_into(ffi, lib, Call(ffi), out, tensor)
-    return out
-
-
 def _run(ffi, lib, which, log_probs, targets, input_lengths, target_lengths, blank,
          zero_infinity, out_shape, g=None):
     suffix = SUFFIX.get(log_probs.dtype.name)
@@ -62,14 +54,14 @@ def _run(ffi, lib, which, log_probs, targets, input_lengths, target_lengths, bla
     samples = _samples(log_probs, targets, input_lengths, target_lengths, blank)
     if samples is None:
         return NotImplemented
-    log_probs = _dense(ffi, lib, log_probs)
+    log_probs = dense(ffi, lib, log_probs)
     out = empty(out_shape, log_probs.dtype)
     call = Call(ffi)
     labels, starts, lengths, inputs = samples
     arrays = [ffi.from_buffer("int64_t[]", a) for a in (labels if labels.size else
                                                         np.zeros(1, np.int64), starts,
                                                         lengths, inputs)]
-    extra = [call.pointer(_dense(ffi, lib, g))] if g is not None else []
+    extra = [call.pointer(dense(ffi, lib, g))] if g is not None else []
     status = getattr(lib, f"torsh_ctc_{which}_{suffix}")(
         *log_probs._shape, call.pointer(log_probs), *arrays, blank, int(bool(zero_infinity)),
         *extra, call.pointer(out))

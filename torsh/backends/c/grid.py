@@ -8,19 +8,11 @@ only at cells it has checked lie inside the input.
 from __future__ import annotations
 
 from .operands import Call, empty
-from .strided_copy import copy_into
+from .strided_copy import dense
 
 SUFFIX = {"float32": "f32", "float64": "f64"}
 MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
 PADDINGS = {"zeros": 0, "border": 1, "reflection": 2}
-
-
-def _dense(ffi, lib, tensor):
-    if tensor.is_contiguous():
-        return tensor
-    out = empty(tensor._shape, tensor.dtype)
-    copy_into(ffi, lib, Call(ffi), out, tensor)
-    return out
 
 
 def _grid_sample(ffi, lib, inputs, outs, mode, padding_mode, align_corners):
@@ -33,7 +25,7 @@ def _grid_sample(ffi, lib, inputs, outs, mode, padding_mode, align_corners):
     out = empty(spec.shape, spec.dtype)
     if out.numel() == 0:
         return out
-    x, grid = _dense(ffi, lib, x), _dense(ffi, lib, grid)
+    x, grid = dense(ffi, lib, x), dense(ffi, lib, grid)
     call = Call(ffi)
     spatial = x._shape[2:]
     points = out.numel() // (x._shape[0] * x._shape[1])

@@ -14,7 +14,7 @@ from ...tensor import Tensor
 from .index import (INDEX_DTYPES, _add_at, _checked_along, _first_bad, _indices, _padded,
                     _padded_strides, _put, _repeats, _take)
 from .operands import Call, broadcast_strides, check_inside, empty, merge_dims
-from .strided_copy import copy_into, raw_pointer, width_suffix
+from .strided_copy import copy_into, dense, raw_pointer, width_suffix
 
 
 # ------------------------------------------------------------ slices along dim
@@ -96,14 +96,6 @@ def _flat_checked(op: str, index: Tensor, count: int) -> np.ndarray:
     return np.where(values < 0, values + count, values)
 
 
-def _contiguous(ffi, lib, tensor: Tensor) -> Tensor:
-    if tensor.is_contiguous():
-        return tensor
-    out = empty(tensor._shape, tensor.dtype)
-    copy_into(ffi, lib, Call(ffi), out, tensor)
-    return out
-
-
 def _take_flat(ffi, lib, inputs, outs):
     x, index = inputs
     (spec,) = outs
@@ -112,7 +104,7 @@ def _take_flat(ffi, lib, inputs, outs):
     if index.numel() == 0:
         return empty(spec.shape, spec.dtype)
     offsets = _flat_checked("take", index, x.numel())
-    x = _contiguous(ffi, lib, x)
+    x = dense(ffi, lib, x)
     check_inside(x)
     out = empty(spec.shape, spec.dtype)
     flat = Tensor(x._storage, (1,), (0,), x._offset, x.dtype)
@@ -126,7 +118,7 @@ def _put_flat(ffi, lib, inputs, outs, accumulate):
     if index.dtype.name not in INDEX_DTYPES or source.dtype is not x.dtype:
         return NotImplemented
     offsets = _flat_checked("put", index, x.numel()).reshape(-1)
-    source = _contiguous(ffi, lib, source)
+    source = dense(ffi, lib, source)
     count = (offsets.size,)
     values = Tensor(source._storage, count, (1,), source._offset, source.dtype)
     if accumulate:
@@ -200,7 +192,7 @@ def _masked_scatter(ffi, lib, inputs, outs):
                                           x._offset, x.dtype))
     if wanted == 0:
         return out
-    source = _contiguous(ffi, lib, source)
+    source = dense(ffi, lib, source)
     merged, (out_strides, mask_strides) = merge_dims(
         shape, [list(out._stride), broadcast_strides(mask, shape)])
     getattr(lib, f"torsh_masked_scatter_{width_suffix(x.dtype)}")(

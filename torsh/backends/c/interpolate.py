@@ -15,7 +15,7 @@ import numpy as np
 
 from ..._core import dtype as dt
 from .operands import Call, empty, merge_dims
-from .strided_copy import copy_into
+from .strided_copy import dense
 
 SUFFIX = {"float32": "f32", "float64": "f64"}
 # (geometry, direction) -> [(start, source, weight) per spatial dim]: the cffi arrays of the
@@ -70,9 +70,8 @@ def _pass(ffi, lib, x, dim: int, table, size_out: int, from_zero: bool, out_dtyp
     """out = the taps of `table` applied along dim of x (a torsh_taps call)."""
     strides = _three_strides(x, dim)
     if strides is None:
-        dense = empty(x._shape, x.dtype)
-        copy_into(ffi, lib, Call(ffi), dense, x)
-        x, strides = dense, _three_strides(dense, dim)
+        x = dense(ffi, lib, x)
+        strides = _three_strides(x, dim)
     shape = list(x._shape)
     outer, size_in, inner = math.prod(shape[:dim]), shape[dim], math.prod(shape[dim + 1:])
     shape[dim] = size_out

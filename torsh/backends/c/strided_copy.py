@@ -49,6 +49,15 @@ def copy_into(ffi, lib, call, out: Tensor, x: Tensor) -> None:
              raw_pointer(call, x), call.int64s(x_strides))
 
 
+def dense(ffi, lib, tensor: Tensor) -> Tensor:
+    """The tensor itself when contiguous, else a contiguous copy of it."""
+    if tensor.is_contiguous():
+        return tensor
+    out = empty(tensor._shape, tensor.dtype)
+    copy_into(ffi, lib, Call(ffi), out, tensor)
+    return out
+
+
 def _clone(ffi, lib, inputs, outs, **params):
     """A contiguous copy of the input."""
     (x,), (spec,) = inputs, outs
