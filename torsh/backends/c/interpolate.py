@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ..._core import dtype as dt
-from .operands import Call, empty, merge_dims
+from .operands import Call, empty, merge_dims, remember
 from .strided_copy import dense
 
 SUFFIX = {"float32": "f32", "float64": "f64"}
@@ -47,10 +47,7 @@ def _tables(ffi, shape, mode, sizes, scales, align_corners, backward: bool) -> l
         tables.append((ffi.new("int64_t[]", [0] + list(np.cumsum(counts, dtype=np.int64))),
                        ffi.new("int64_t[]", [s for row in rows for s, _ in row] or [0]),
                        ffi.new("double[]", [float(w) for row in rows for _, w in row] or [0])))
-    if len(_TABLES) >= 256:
-        _TABLES.clear()
-    _TABLES[key] = tables
-    return tables
+    return remember(_TABLES, key, tables)
 
 
 def _three_strides(x, dim: int):

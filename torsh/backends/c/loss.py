@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 
 from ..._core.errors import IndexOutOfRange
-from .norm import SUFFIX, dense
+from .norm import SUFFIX
+from .strided_copy import dense
 from .operands import Call, empty
 
 REDUCTIONS = {"none": 0, "sum": 1, "mean": 2}
@@ -35,21 +36,21 @@ def _suffix(x, weight) -> str | None:
     return SUFFIX[name]
 
 
-def _operands(inputs):
+def _operands(ffi, lib, inputs):
     """(x, target, weight or None) made contiguous, and the kernels' dtype suffix (None when
     they do not cover these dtypes)."""
     x, target = inputs[0], inputs[1]
     weight = inputs[2] if len(inputs) > 2 else None
     suffix = _suffix(x, weight)
-    weight = None if weight is None else dense(weight)
-    return dense(x), dense(target), weight, suffix
+    weight = None if weight is None else dense(ffi, lib, weight)
+    return dense(ffi, lib, x), dense(ffi, lib, target), weight, suffix
 
 
-def _forward(ffi, functions, name, inputs, outs, ignore_index, reduction, *extra):
+def _forward(ffi, lib, functions, name, inputs, outs, ignore_index, reduction, *extra):
     """The loss kernel of `functions` on (x, target[, weight]); a target out of range raises
     the reference's IndexError; a call the kernel leaves to the composite (status 2)
     declines."""
-    x, target, weight, suffix = _operands(inputs)
+    x, target, weight, suffix = _operands(ffi, lib, inputs)
     if suffix is None or reduction not in REDUCTIONS or outs[0].dtype is not x.dtype:
         return NotImplemented
     out = empty(outs[0].shape, outs[0].dtype)
@@ -64,17 +65,17 @@ def _forward(ffi, functions, name, inputs, outs, ignore_index, reduction, *extra
     return NotImplemented if status else out
 
 
-def _backward(ffi, functions, ctx, g, reads_x, *numbers):
+def _backward(ffi, lib, functions, ctx, g, reads_x, *numbers):
     """dx by the backward kernel of `functions`, called (layout, dx, g, [x if reads_x,] target,
     weight, ignore_index, reduction, *numbers)."""
-    x, target, weight, suffix = _operands(ctx.inputs)
+    x, target, weight, suffix = _operands(ffi, lib, ctx.inputs)
     if suffix is None or g.dtype is not x.dtype or ctx.reduction not in REDUCTIONS:
         return NotImplemented
     dx = empty(tuple(x._shape), x.dtype)
     if dx.numel():
         call = Call(ffi)
         functions[suffix](
-            *_layout(x), call.pointer(dx), call.pointer(dense(g)),
+            *_layout(x), call.pointer(dx), call.pointer(dense(ffi, lib, g)),
             *([call.pointer(x)] if reads_x else []), call.pointer(target),
             ffi.NULL if weight is None else call.pointer(weight), int(ctx.ignore_index),
             REDUCTIONS[ctx.reduction], *numbers)
@@ -85,9 +86,9 @@ def kernels(ffi, lib) -> dict:
     nll, cross_entropy = _functions(lib, "nll_loss"), _functions(lib, "cross_entropy")
     return {
         "nll_loss": lambda inputs, outs, ignore_index, reduction: _forward(
-            ffi, nll, "nll_loss", inputs, outs, ignore_index, reduction),
+            ffi, lib, nll, "nll_loss", inputs, outs, ignore_index, reduction),
         "cross_entropy_loss": lambda inputs, outs, ignore_index, reduction, label_smoothing:
-            _forward(ffi, cross_entropy, "cross_entropy", inputs, outs, ignore_index,
+            _forward(ffi, lib, cross_entropy, "cross_entropy", inputs, outs, ignore_index,
                      reduction, float(label_smoothing))}
 
 
@@ -97,6 +98,6 @@ def backward_kernels(ffi, lib) -> dict:
     nll = _functions(lib, "nll_loss_backward")
     cross_entropy = _functions(lib, "cross_entropy_backward")
     return {
-        "nll_loss": lambda ctx, g: _backward(ffi, nll, ctx, g, False),
-        "cross_entropy_loss": lambda ctx, g: _backward(ffi, cross_entropy, ctx, g, True,
+        "nll_loss": lambda ctx, g: _backward(ffi, lib, nll, ctx, g, False),
+        "cross_entropy_loss": lambda ctx, g: _backward(ffi, lib, cross_entropy, ctx, g, True,
                                                        float(ctx.label_smoothing))}

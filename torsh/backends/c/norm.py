@@ -16,19 +16,11 @@ from collections import namedtuple
 import numpy as np
 
 from .operands import Call, empty
+from .strided_copy import dense
 
 SUFFIX = {"float32": "f32", "float64": "f64"}
 Spec = namedtuple("Spec", "shape dtype")      # an output's shape and dtype, as ops' Out
 PARALLEL_GRAIN = 65536      # kernels/c/internal.h: TORSH_PARALLEL_GRAIN
-
-
-def dense(tensor):
-    """The tensor itself when contiguous, else a contiguous copy (no graph recorded)."""
-    if tensor.is_contiguous():
-        return tensor
-    from ...autograd.grad_mode import no_grad
-    with no_grad():
-        return tensor.detach().contiguous()
 
 
 def suffix_of(tensors, outs) -> str | None:
@@ -66,7 +58,8 @@ def _row_norm(ffi, lib, inputs, outs, rows_of, weight, bias, eps, centre):
     suffix = suffix_of(tensors, outs)
     if suffix is None:
         return NotImplemented
-    x, weight, bias = (None if t is None else dense(t) for t in (inputs[0], weight, bias))
+    x, weight, bias = (None if t is None else dense(ffi, lib, t)
+                       for t in (inputs[0], weight, bias))
     out = empty(outs[0].shape, outs[0].dtype)
     if out.numel() == 0:
         return out
@@ -84,8 +77,8 @@ def _row_norm_backward(ffi, lib, inputs, outs, rows_of, eps, centre, sums=True):
     suffix = suffix_of(inputs, outs)
     if suffix is None:
         return NotImplemented
-    g, x = dense(inputs[0]), dense(inputs[1])
-    weight = dense(inputs[2]) if len(inputs) > 2 else None
+    g, x = dense(ffi, lib, inputs[0]), dense(ffi, lib, inputs[1])
+    weight = dense(ffi, lib, inputs[2]) if len(inputs) > 2 else None
     dx = empty(outs[0].shape, outs[0].dtype)
     dw, db = (empty(o.shape, o.dtype) for o in outs[1:]) if sums else (None, None)
     rows, groups, chans, inner = rows_of(x)
@@ -151,8 +144,9 @@ def kernels(ffi, lib) -> dict:
         suffix = suffix_of(inputs, outs)
         if suffix is None or x.ndim < 2 or not training and not running:
             return NotImplemented
-        x, weight, bias = (None if t is None else dense(t) for t in (x, weight, bias))
-        running = [dense(t) for t in running]
+        x, weight, bias = (None if t is None else dense(ffi, lib, t)
+                           for t in (x, weight, bias))
+        running = [dense(ffi, lib, t) for t in running]
         result = [empty(o.shape, o.dtype) for o in outs]
         call = _Pointers(ffi)
         mean, var = (call.pointer(t) for t in running) if running else (ffi.NULL, ffi.NULL)
@@ -169,8 +163,8 @@ def kernels(ffi, lib) -> dict:
         suffix = suffix_of(inputs, outs)
         if suffix is None or inputs[1].ndim < 2:
             return NotImplemented
-        g, x = dense(inputs[0]), dense(inputs[1])
-        weight = dense(inputs[2]) if len(inputs) > 2 else None
+        g, x = dense(ffi, lib, inputs[0]), dense(ffi, lib, inputs[1])
+        weight = dense(ffi, lib, inputs[2]) if len(inputs) > 2 else None
         dx, dw, db = (empty(o.shape, o.dtype) for o in outs)
         call = _Pointers(ffi)
         getattr(lib, f"torsh_batch_norm_backward_{suffix}")(

@@ -145,6 +145,15 @@ _Tensor = None
 _COUNTS: dict = {}          # shape -> element count
 
 
+def remember(cache: dict, key, value, limit: int = 256):
+    """cache[key] = value, the whole cache dropped first when it holds `limit` entries (the
+    per-geometry tables kernels keep: a training loop has few geometries); returns value."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def empty(shape: tuple, dtype):
     """A fresh contiguous CPU tensor for a kernel's output, from the caching allocator."""
     global _Tensor

@@ -21,28 +21,23 @@ import numpy as np
 from ..._core.shape import contiguous_strides
 from ...tensor import Tensor
 from .index import _accumulator, _put
-from .operands import Call, empty
+from .operands import Call, empty, remember
 from .strided_copy import copy_into, view_of
 
 # (size, left, right, mode) -> the runs of that dim; a training loop pads few geometries.
 _RUNS: dict = {}
+_SOURCES: dict = {}     # (size, left, right, mode) -> s(j) as int64, for pad_backward
 
 
 def _source_table(size: int, left: int, right: int, mode: str) -> np.ndarray:
     """s(j) for every output j of one padded dim (a mode without constants), as int64."""
-    key = (size, left, right, mode, "table")
-    table = _RUNS.get(key)
+    key = (size, left, right, mode)
+    table = _SOURCES.get(key)
     if table is None:
         from ...nn.functional.padding import _sources   # nn imports the backends
         table = np.array(_sources(size, left, right, mode), dtype=np.int64)
-        _keep(key, table)
+        remember(_SOURCES, key, table)
     return table
-
-
-def _keep(key, value) -> None:
-    if len(_RUNS) >= 256:
-        _RUNS.clear()
-    _RUNS[key] = value
 
 
 def _runs(size: int, left: int, right: int, mode: str) -> list:
@@ -69,7 +64,7 @@ def _runs(size: int, left: int, right: int, mode: str) -> list:
                 k += 1
             runs.append((j, k - j, first, step))
         j = k
-    _keep(key, runs)
+    remember(_RUNS, key, runs)
     return runs
 
 

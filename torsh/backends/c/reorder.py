@@ -24,7 +24,7 @@ import numpy as np
 from ...tensor import Tensor
 from .cast import run_map
 from .index import _index_select
-from .operands import Call, empty
+from .operands import Call, empty, remember
 from .strided_copy import copy_into, view_of
 
 
@@ -87,10 +87,8 @@ def _repeat_interleave(ffi, lib, inputs, outs, repeats, dim):
     positions = _POSITIONS.get(repeats)
     if positions is None:
         counts = np.array(repeats, dtype=np.int64)
-        positions = Tensor._from_numpy(np.repeat(np.arange(len(repeats)), counts))
-        if len(_POSITIONS) >= 256:
-            _POSITIONS.clear()
-        _POSITIONS[repeats] = positions
+        positions = remember(_POSITIONS, repeats, Tensor._from_numpy(
+            np.repeat(np.arange(len(repeats)), counts)))
     return _index_select(ffi, lib, [inputs[0], positions], outs, dim)
 
 
@@ -137,10 +135,7 @@ def _triangle(ffi, lib, inputs, outs, diagonal, lower):
     if mask is None:
         above = np.arange(cols)[None, :] - np.arange(rows)[:, None]
         kept = above <= diagonal if lower else above >= diagonal
-        mask = Tensor._from_numpy(np.ascontiguousarray(kept))
-        if len(_MASKS) >= 256:
-            _MASKS.clear()
-        _MASKS[key] = mask
+        mask = remember(_MASKS, key, Tensor._from_numpy(np.ascontiguousarray(kept)))
     zero = Tensor._from_numpy(np.zeros((), dtype=x._storage.data.dtype))
     return run_map(ffi, lib, lib.TORSH_M_WHERE, [mask, x, zero], spec)
 
