@@ -3,8 +3,9 @@ take them: the forward with the weight packed once and the columns packed straig
 padded planes, the input gradient / transposed convolution as a flipped forward (unit
 strides, 12 or more channels), the weight gradient through the packed tiles (more than 4096
 weights per group); checked against a float64 numpy computation of the same sums, in both
-builds, with odd widths (partial panels), strides, dilations, groups, padding past the
-kernel's reach and a non-finite weight (which keeps the transposed convolution's old path).
+builds, with odd widths (partial panels), small planes (rows of positions a quarter of a
+panel wide), strides, dilations, groups, padding past the kernel's reach and a non-finite
+weight (which keeps the transposed convolution's old path).
 
 Skipped, with the reason printed, where the library is not built (no C compiler)."""
 
@@ -57,6 +58,8 @@ CASES = [  # (N, C, H, W, O, kernel, stride, padding, dilation, groups)
     (2, 64, 8, 8, 48, (3, 3), (1, 1), (1, 1), (2, 2), 2),        # dilation, groups
     (1, 40, 1, 37, 50, (1, 5), (1, 1), (0, 2), (1, 1), 1),       # a 1-D one
     (2, 30, 6, 6, 200, (1, 1), (1, 1), (0, 0), (1, 1), 1),       # 1x1, many out channels
+    (5, 16, 4, 4, 32, (3, 3), (1, 1), (1, 1), (1, 1), 1),        # 4x4 planes: quarter runs
+    (3, 24, 2, 2, 40, (3, 3), (1, 1), (1, 1), (1, 1), 1),        # 2x2 planes: float64's
 ]
 
 

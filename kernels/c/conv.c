@@ -18,6 +18,8 @@
 #include "torsh_conv.h"
 #include "torsh_gemm.h"
 
+#include <stdlib.h>
+
 /* 1: the products through gemm.c (torsh_gemm_*); 0: the packed loops of conv_typed.inc,
    kept as the default: measured (one thread, CPU time, batch 32, 64->64 channels 16x16 3x3)
    6.7-6.9 ms against 7.3-8.5 ms per product through gemm.c, the same on 3->32 channels */
