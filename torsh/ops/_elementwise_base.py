@@ -79,7 +79,6 @@ def elementwise_meta(name: str, out_dtype: dt.dtype | None = None, accepts: str 
 
 def require_tensor(name: str, value, argument: str = "other", position: int = 2) -> None:
     """TypeError for ops whose argument must be a Tensor (PyTorch's maximum(t, 2) is refused)."""
-    from ..tensor import Tensor
     if not isinstance(value, Tensor):
         raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
                         f"not {type(value).__name__}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..tensor import Tensor
 from ._op import METHODS, PUBLIC
 
 # operator -> (op name, in-place method)
@@ -26,7 +27,6 @@ def _is_operand(value, name: str = "") -> bool:
     """Tensors and numbers take part in operators; anything else gets Python's NotImplemented,
     so `t + "a"` is Python's TypeError and `t == None` is False, as in PyTorch. `@` takes
     tensors only (`t @ 2` is Python's TypeError)."""
-    from ..tensor import Tensor
     if name == "matmul":
         return isinstance(value, Tensor)
     return isinstance(value, (Tensor, bool, int, float)) or isinstance(value, np.generic)

@@ -10,12 +10,13 @@ This module also holds the small helpers the other nn kernel modules (pool, embe
 """
 from __future__ import annotations
 
+import math
 import threading
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .operands import C_TYPES, check_inside, empty
+from .operands import C_TYPES, check_inside, empty, flat_pointer, handle, remember
 
 SUFFIX = {"float32": "f32", "float64": "f64"}
 _SCRATCH_LIMIT = 1 << 24            # elements of scratch kept between calls, at most
@@ -174,6 +175,9 @@ def _forward(ffi, lib, inputs, outs, stride, padding, dilation, transposed, outp
     return out
 
 
+_GEOMETRIES: dict = {}           # the gradients' geometry arrays, by shapes and params
+
+
 def _backward(ffi, lib, ctx, grad):
     """(grad_input, grad_weight, grad_bias) as the wanted ones of ctx.needs_input_grad."""
     x, weight = ctx.inputs[0], ctx.inputs[1]
@@ -182,8 +186,13 @@ def _backward(ffi, lib, ctx, grad):
         return NotImplemented
     needs = ctx.needs_input_grad
     call = Buffers(ffi)
-    geometry = call.int64s(_geometry(x, weight, grad.shape, ctx.stride, ctx.padding,
-                                     ctx.dilation, ctx.transposed, ctx.groups))
+    key = (x._shape, weight._shape, grad._shape, ctx.stride, ctx.padding, ctx.dilation,
+           ctx.transposed, ctx.groups)
+    geometry = _GEOMETRIES.get(key)
+    if geometry is None:
+        geometry = remember(_GEOMETRIES, key, ffi.new("int64_t[]", _geometry(
+            x, weight, grad.shape, ctx.stride, ctx.padding, ctx.dilation, ctx.transposed,
+            ctx.groups)))
     work = call.of(_workspace(lib, suffix, geometry, grad.dtype.numpy))
     g, xs = call.of(dense(grad)), call.of(dense(x))
     grads = []
@@ -207,7 +216,7 @@ def _backward(ffi, lib, ctx, grad):
         grad_b = None
         if needs[2]:
             grad_b = empty((grad.shape[1],), grad.dtype)
-            plane = int(np.prod(grad.shape[2:]))
+            plane = math.prod(grad._shape[2:])
             getattr(lib, f"torsh_conv_bias_grad_{suffix}")(grad.shape[0], grad.shape[1],
                                                           plane, g, call.tensor(grad_b))
         grads.append(grad_b)
@@ -259,6 +268,44 @@ def _col2im(ffi, lib, inputs, outs, output_size, kernel_size, dilation, padding,
     getattr(lib, f"torsh_col2im3_{suffix}")(geometry, spec.shape[0] * spec.shape[1],
                                            call.of(dense(cols)), call.tensor(out))
     return out
+
+
+def _forward_planner(ffi, lib):
+    """A plan (see Backend.plan) for float convolutions of contiguous operands: the geometry,
+    the kernel and the output's shape are fixed by the call's signature, so each call only
+    checks that its operands' storages hold them, and runs the kernel."""
+    def planner(inputs, outs, params):
+        x, weight, spec = inputs[0], inputs[1], outs[0]
+        suffix = suffix_of(*inputs)
+        if suffix is None or weight.ndim not in (3, 4, 5) or \
+                not all(t.is_contiguous() for t in inputs) or not _supported(x, weight, spec.shape):
+            return None
+        geometry = ffi.new("int64_t[]", _geometry(
+            x, weight, spec.shape, params["stride"], params["padding"], params["dilation"],
+            params["transposed"], params["groups"]))
+        function = getattr(lib, ("torsh_conv3_wide_" if params["transposed"] else
+                                 "torsh_conv3_narrow_") + suffix)
+        counts = [t.numel() for t in inputs]
+        shape, dtype, biased = tuple(spec.shape), spec.dtype, len(inputs) == 3
+        kept = [None, None]                 # the workspace last used and its pointer
+
+        def run(inputs):
+            pointers = [flat_pointer(ffi, t, n, dtype) for t, n in zip(inputs, counts)]
+            if None in pointers:
+                return NotImplemented
+            work = _workspace(lib, suffix, geometry, dtype.numpy)
+            if work is not kept[0]:
+                kept[:] = work, ffi.from_buffer(_buffer_type(work.dtype), work)
+            out = empty(shape, dtype)
+            function(geometry, pointers[0], pointers[1], pointers[2] if biased else ffi.NULL,
+                     handle(ffi, out._storage, dtype), kept[1])
+            return out
+        return run
+    return planner
+
+
+def planners(ffi, lib) -> dict:
+    return {"convolution": _forward_planner(ffi, lib)}
 
 
 def kernels(ffi, lib) -> dict:

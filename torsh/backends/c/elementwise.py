@@ -15,7 +15,8 @@ from ..._core import dtype as dt
 from ..._core.allocator import allocate
 from ..._core.shape import contiguous_strides
 from ...tensor import Tensor
-from .operands import Call, broadcast_strides, check_inside, empty, handle, merge_dims
+from .operands import (Call, broadcast_strides, check_inside, empty, flat_pointer, handle,
+                       merge_dims)
 
 FAST_UNARY = {"neg": "TORSH_NEG", "abs": "TORSH_ABS", "exp": "TORSH_EXP", "log": "TORSH_LOG",
               "sqrt": "TORSH_SQRT", "tanh": "TORSH_TANH", "sigmoid": "TORSH_SIGMOID",
@@ -80,18 +81,6 @@ def _flat(ffi, count: int):
     return flat
 
 
-def _flat_pointer(ffi, tensor, count: int, dtype):
-    """The typed pointer to the tensor's first element, or None when its storage does not
-    hold `count` elements from its offset."""
-    offset, storage = tensor._offset, tensor._storage
-    if offset < 0 or offset + count > len(storage.data):
-        return None
-    kept = storage.handle
-    if kept is None or storage.data.dtype is not dtype.numpy:
-        kept = handle(ffi, storage, dtype)
-    return kept + offset if offset else kept
-
-
 def _fast_plan(ffi, function, code: int, inputs, out_spec):
     """run(inputs) -> out = f(inputs...) over out_spec.shape with a vectorised kernel, for
     every call whose operands have the dtypes, shapes and strides of these (see
@@ -128,7 +117,7 @@ def _flat_run(ffi, function, code: int, arity: int, shape: tuple, count: int, dt
     unit = flat + 1
 
     def unary(inputs):
-        x = _flat_pointer(ffi, inputs[0], count, dtype)
+        x = flat_pointer(ffi, inputs[0], count, dtype)
         if x is None:
             return NotImplemented
         out = Tensor(allocate(count, dtype), shape, None, 0, dtype)
@@ -138,7 +127,7 @@ def _flat_run(ffi, function, code: int, arity: int, shape: tuple, count: int, dt
 
     def binary(inputs):
         a, b = inputs
-        a, b = _flat_pointer(ffi, a, count, dtype), _flat_pointer(ffi, b, count, dtype)
+        a, b = flat_pointer(ffi, a, count, dtype), flat_pointer(ffi, b, count, dtype)
         if a is None or b is None:
             return NotImplemented
         out = Tensor(allocate(count, dtype), shape, None, 0, dtype)

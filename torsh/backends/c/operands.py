@@ -141,6 +141,18 @@ def handle(ffi, storage, dtype):
     return kept
 
 
+def flat_pointer(ffi, tensor, count: int, dtype):
+    """The typed pointer to the tensor's first element, or None when its storage does not
+    hold `count` elements from its offset."""
+    offset, storage = tensor._offset, tensor._storage
+    if offset < 0 or offset + count > len(storage.data):
+        return None
+    kept = storage.handle
+    if kept is None or storage.data.dtype is not dtype.numpy:
+        kept = handle(ffi, storage, dtype)
+    return kept + offset if offset else kept
+
+
 _Tensor = None
 _COUNTS: dict = {}          # shape -> element count
 
