@@ -150,6 +150,27 @@ def test_a_non_finite_weight_keeps_only_the_products_that_land():
     np.testing.assert_allclose(np.nan_to_num(got), np.nan_to_num(want), rtol=1e-6)
 
 
+def test_a_planned_call_reads_each_call_s_own_operands():
+    """The second call of a signature runs the plan, which keeps the geometry but must read
+    the new operands: another batch, then a contiguous view that starts inside its storage
+    (the offset is not part of the signature), then one whose storage is too short."""
+    conv2d = torsh.nn.functional.conv2d
+    rng = np.random.default_rng(3)
+    batches = torsh.tensor(rng.standard_normal((3, 2, 4, 5, 5)).tolist())
+    w = torsh.tensor(rng.standard_normal((6, 4, 3, 3)).tolist())
+    b = torsh.tensor(rng.standard_normal(6).tolist())
+    for x in (batches[0], batches[1], batches[2]):
+        got = conv2d(x, w, b, padding=1)
+        with torsh.backends.using("reference"):
+            want = conv2d(x, w, b, padding=1)
+        np.testing.assert_allclose(np.array(got.tolist()), np.array(want.tolist()),
+                                   rtol=1e-5, atol=1e-5)
+    torn = batches[2].clone()
+    torn._offset = 1                    # a view reaching one element past its storage
+    with pytest.raises(RuntimeError, match="outside"):
+        conv2d(torn, w, b, padding=1)
+
+
 def test_fast_paths_in_the_portable_build():
     assert_passes_on_the_portable_build(
         "import sys; sys.path.insert(0, 'tests')\n"
